@@ -1,0 +1,297 @@
+//! The client: one call end to end (table → request → transport with retries and quota → response).
+
+use crate::config::{Config, LogLevel};
+use crate::error::{Error, Outcome, Result, Status};
+use crate::log::Logger;
+use crate::methods::{self, Kind, Method};
+use crate::quota::Quota;
+use crate::transport::{self, Delivery};
+use crate::{request, response, scenarios};
+use serde_json::{Map, Value};
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, Instant};
+
+/// A Passteam client. Cheap to share: every method takes `&self` and may run on many threads at once
+/// (the connection pool and the request budget are shared).
+#[derive(Debug)]
+pub struct Client {
+    config: Config,
+    agent: ureq::Agent,
+    quota: Quota,
+    logger: Option<Logger>,
+}
+
+impl Client {
+    /// Builds a client; fails with `InvalidArgument` for a config that cannot work.
+    pub fn new(config: Config) -> Result<Client> {
+        config.validate()?;
+        let agent = transport::build_agent(&config)?;
+        let logger = match (&config.log_file, config.log_level) {
+            (Some(path), level) if level != LogLevel::Off => Some(Logger::open(path, level).map_err(|e| {
+                Error::invalid_argument(format!("config: log_file {}: cannot open it: {e}", path.display()))
+            })?),
+            _ => None,
+        };
+        let quota = Quota::new(config.quota_per_hour, config.quota_per_day);
+        Ok(Client { config, agent, quota, logger })
+    }
+
+    /// Builds a client from the JSON config text every host passes (empty text = defaults).
+    pub fn from_json(config_json: &str) -> Result<Client> {
+        let text = if config_json.trim().is_empty() { "{}" } else { config_json };
+        Client::new(Config::from_json_str(text)?)
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Requests left in the hourly and daily budget (`None` where no budget is set).
+    pub fn quota_remaining(&self) -> (Option<u64>, Option<u64>) {
+        self.quota.remaining()
+    }
+
+    /// Calls an operation by name (`getCard`, `getcard`, `get_card`) with a JSON object of parameters,
+    /// and returns the envelope's `result`.
+    pub fn call(&self, method: &str, params: Value) -> Result<Value> {
+        self.call_with_timeout(method, params, None)
+    }
+
+    /// As [`Client::call`], with a deadline shorter than the configured `timeout_ms` for this call only
+    /// (a longer one is cut to the configured timeout).
+    pub fn call_with_timeout(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<Value> {
+        let m = methods::find(method).ok_or_else(|| {
+            Error::invalid_argument(format!("unknown method {:?}; see the method table (passteam methods)", truncate(method)))
+        })?;
+        let params = match params {
+            Value::Object(map) => map,
+            Value::Null => Map::new(),
+            _ => return Err(Error::invalid_json("params must be a JSON object")),
+        };
+        let budget = timeout.map_or(self.config.timeout, |t| t.min(self.config.timeout));
+        let deadline = Instant::now() + budget;
+        let result = match m.kind {
+            Kind::Scenario => scenarios::run(self, m, &params, deadline),
+            _ => self.invoke(m, &params, deadline),
+        };
+        result.map_err(|e| self.redact(e))
+    }
+
+    /// One operation of the table with retries, within `deadline`. Scenarios build on this.
+    pub(crate) fn invoke(&self, method: &Method, params: &Map<String, Value>, deadline: Instant) -> Result<Value> {
+        let prepared = request::prepare(method, params)?;
+        let fields = request::form_fields(&prepared);
+        let endpoint = self.config.endpoint_for(method);
+        let token = if method.auth { self.config.token.as_deref() } else { None };
+        if method.auth && token.map_or(true, str::is_empty) {
+            return Err(Error::new(
+                Status::Auth,
+                format!("{}: no token configured; set \"token\" in the config (or get one with getatoken)", method.name),
+            ));
+        }
+        let policy = &self.config.retry;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            let time_left = deadline.saturating_duration_since(started);
+            if time_left.is_zero() {
+                return Err(self.finish(method, attempt - 1, timeout_error(method, self.config.timeout)));
+            }
+            self.quota.acquire().map_err(|e| e.with_detail("method", Value::from(method.name)))?;
+            let outcome = transport::exchange(
+                &self.agent,
+                &endpoint,
+                token,
+                &prepared,
+                &fields,
+                self.config.max_response_bytes,
+                time_left,
+                self.config.connect_timeout,
+            );
+            let (error, delivery) = match outcome {
+                Ok(reply) => {
+                    let result = response::interpret(reply.status, &reply.body);
+                    self.log_attempt(method, attempt, started, Some(reply.status), result.as_ref().err(), &fields);
+                    match result {
+                        Ok(value) => return Ok(value),
+                        Err(e) => {
+                            if e.status == Status::RateLimited {
+                                if let (Some(limit), Some(window)) = (e.details.get("limit"), e.details.get("window")) {
+                                    self.quota.learn(limit.as_u64().unwrap_or(1), window.as_str().unwrap_or("hour"));
+                                }
+                            }
+                            // A 502-504 came from something in front of Passteam: the request may have been applied.
+                            (e, Delivery::MaybeSent)
+                        }
+                    }
+                }
+                Err(failure) => {
+                    self.log_attempt(method, attempt, started, failure.error.http_status, Some(&failure.error), &fields);
+                    (failure.error, failure.delivery)
+                }
+            };
+            let resend_safe = method.idempotent || delivery == Delivery::NotSent;
+            let transient = matches!(error.status, Status::Transport | Status::Timeout) && error.retryable;
+            if !transient || !resend_safe {
+                let mut error = error;
+                if transient && !resend_safe {
+                    error.outcome = Some(Outcome::Unknown);
+                    error.retryable = false;
+                    error.message = format!(
+                        "{} (the request may have reached Passteam: {} was not resent, to avoid doing it twice; \
+                         check before repeating it)",
+                        error.message, method.name
+                    );
+                }
+                return Err(self.finish(method, attempt, error));
+            }
+            if attempt >= policy.max_attempts {
+                return Err(self.finish(method, attempt, error));
+            }
+            let pause = backoff(policy.base_delay, policy.max_delay, attempt);
+            if Instant::now() + pause >= deadline {
+                return Err(self.finish(method, attempt, error));
+            }
+            std::thread::sleep(pause);
+        }
+    }
+
+    /// Adds the facts every error carries.
+    fn finish(&self, method: &Method, attempts: u32, error: Error) -> Error {
+        error.with_detail("method", Value::from(method.name)).with_detail("attempts", Value::from(attempts))
+    }
+
+    /// Last line of defence: whatever a server echoed, the token never leaves in a message.
+    fn redact(&self, mut error: Error) -> Error {
+        if let Some(token) = self.config.token.as_deref().filter(|t| t.len() >= 4) {
+            if error.message.contains(token) {
+                error.message = error.message.replace(token, "***");
+            }
+            let details = Value::Object(std::mem::take(&mut error.details)).to_string();
+            let cleaned = if details.contains(token) { details.replace(token, "***") } else { details };
+            if let Ok(Value::Object(map)) = serde_json::from_str(&cleaned) {
+                error.details = map;
+            }
+        }
+        error
+    }
+
+    fn log_attempt(
+        &self,
+        method: &Method,
+        attempt: u32,
+        started: Instant,
+        http_status: Option<u16>,
+        error: Option<&Error>,
+        fields: &[(String, String)],
+    ) {
+        let Some(log) = &self.logger else { return };
+        let ms = started.elapsed().as_millis();
+        let http = http_status.map_or("-".to_owned(), |s| s.to_string());
+        match error {
+            None => log.write(LogLevel::Info, &format!("{} attempt={attempt} http={http} ok {ms}ms", method.name)),
+            Some(e) => log.write(
+                LogLevel::Error,
+                &format!("{} attempt={attempt} http={http} {} {ms}ms: {}", method.name, e.status.name(), e.message),
+            ),
+        }
+        if log.enabled(LogLevel::Debug) {
+            let params: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            log.write(LogLevel::Debug, &format!("{} params: {}", method.name, params.join("&")));
+        }
+    }
+}
+
+/// Exponential backoff with "equal jitter": half the step fixed, half random.
+fn backoff(base: Duration, max: Duration, attempt: u32) -> Duration {
+    let step = base.saturating_mul(1u32 << (attempt - 1).min(16)).min(max);
+    let half = step / 2;
+    let random = RandomState::new().build_hasher().finish();
+    half + Duration::from_nanos(random % (half.as_nanos().max(1) as u64))
+}
+
+fn timeout_error(method: &Method, configured: Duration) -> Error {
+    Error::new(
+        Status::Timeout,
+        format!("{}: the call's deadline passed (timeout_ms is {} ms)", method.name, configured.as_millis()),
+    )
+}
+
+fn truncate(text: &str) -> String {
+    text.chars().take(64).collect()
+}
+
+/// One typed function per operation: `client.get_card(json!({"cardId": id}))`.
+macro_rules! operations {
+    ($($snake:ident => $wire:literal),* $(,)?) => {
+        impl Client {
+            $(
+                #[doc = concat!("Calls `", $wire, "` (see the method table for its parameters).")]
+                pub fn $snake(&self, params: Value) -> Result<Value> {
+                    self.call($wire, params)
+                }
+            )*
+        }
+        /// The typed functions, for the test that compares them with the table.
+        pub const TYPED_FUNCTIONS: &[&str] = &[$(stringify!($snake)),*];
+    };
+}
+
+operations! {
+    get_a_token => "getatoken",
+    get_list_templates => "getlisttemplates",
+    get_template => "gettemplate",
+    create_card => "createcard",
+    get_card => "getcard",
+    update_card => "updatecard",
+    get_cards_with_pagination => "getcardswithpagination",
+    check_variable_value => "checkvariablevalue",
+    distribute => "distribute",
+    delete_card => "deletecard",
+    update_cards => "updatecards",
+    get_templates => "gettemplates",
+    get_cards => "getcards",
+    send_push => "sendpush",
+    get_sale => "getsale",
+    update_sale => "updatesale",
+    delete_sale => "deletesale",
+    create_product => "createproduct",
+    update_product => "updateproduct",
+    delete_product => "deleteproduct",
+    list_products => "listproducts",
+    issue_card => "issuecard",
+    update_client => "updateclient",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_function_for_every_method() {
+        let table: Vec<&str> = methods::METHODS.iter().map(|m| m.snake).collect();
+        assert_eq!(TYPED_FUNCTIONS, table.as_slice());
+    }
+
+    #[test]
+    fn backoff_grows_and_is_bounded() {
+        let base = Duration::from_millis(100);
+        let max = Duration::from_millis(1000);
+        for attempt in 1..10 {
+            let d = backoff(base, max, attempt);
+            let step = (base * (1 << (attempt - 1))).min(max);
+            assert!(d >= step / 2 && d <= step, "attempt {attempt}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_method_and_bad_params() {
+        let c = Client::from_json(r#"{"token": "t", "base_url": "http://127.0.0.1:9"}"#).unwrap();
+        assert_eq!(c.call("nosuch", Value::Null).unwrap_err().status, Status::InvalidArgument);
+        assert_eq!(c.call("getcard", Value::from(5)).unwrap_err().status, Status::InvalidJson);
+        assert_eq!(c.call("getcard", serde_json::json!({})).unwrap_err().status, Status::Validation);
+    }
+}

@@ -1,0 +1,81 @@
+//! Pointer and string conversion, and the panic guard every export goes through.
+
+use crate::error::{Error, Result, Status};
+use serde_json::Value;
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Reads a C string argument; NULL and non-UTF-8 are `InvalidArgument` naming the argument.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that outlives the call.
+pub(crate) unsafe fn text_arg<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
+    if ptr.is_null() {
+        return Err(Error::invalid_argument(format!("{name} is NULL")));
+    }
+    CStr::from_ptr(ptr)
+        .to_str()
+        .map_err(|e| Error::invalid_argument(format!("{name} is not valid UTF-8 (bad byte at offset {})", e.valid_up_to())))
+}
+
+/// Reads a JSON-object argument: NULL and "" mean `{}`.
+///
+/// # Safety
+/// As [`text_arg`].
+pub(crate) unsafe fn json_object_arg(ptr: *const c_char, name: &str) -> Result<Value> {
+    if ptr.is_null() {
+        return Ok(Value::Object(Default::default()));
+    }
+    let text = text_arg(ptr, name)?;
+    if text.trim().is_empty() {
+        return Ok(Value::Object(Default::default()));
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(_) => Err(Error::invalid_json(format!("{name} must be a JSON object"))),
+        Err(e) => Err(Error::invalid_json(format!("{name} is not valid JSON: {e}"))),
+    }
+}
+
+/// Hands a string to the caller, who frees it with passteam_string_free.
+pub(crate) fn into_c_string(text: String) -> *mut c_char {
+    // JSON text never holds a NUL byte (serde_json escapes it); strip defensively rather than fail.
+    CString::new(text)
+        .unwrap_or_else(|e| {
+            let bytes: Vec<u8> = e.into_vec().into_iter().filter(|b| *b != 0).collect();
+            CString::new(bytes).unwrap_or_default()
+        })
+        .into_raw()
+}
+
+/// Runs `body` with panics caught; a panic becomes `Internal` with the panic's message.
+pub(crate) fn guarded<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(result) => result,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            Err(Error::internal(format!("internal error in libpassteam (a bug, please report it): {what}")))
+        }
+    }
+}
+
+/// Writes the outcome to `*out_json` (result or error object) and returns the status.
+///
+/// # Safety
+/// `out_json` is NULL or a valid pointer to write to.
+pub(crate) unsafe fn deliver(outcome: Result<Value>, out_json: *mut *mut c_char) -> i32 {
+    let (status, doc) = match outcome {
+        Ok(v) => (Status::Ok, v),
+        Err(e) => (e.status, e.to_json()),
+    };
+    if !out_json.is_null() {
+        let text = guarded(|| Ok(doc.to_string())).unwrap_or_else(|_| "{\"status\":99}".to_owned());
+        *out_json = into_c_string(text);
+    }
+    status.code()
+}

@@ -1,0 +1,221 @@
+//! The general exports: versions, status names, the client's life cycle, the generic call, freeing.
+
+use super::convert::{deliver, guarded, json_object_arg, text_arg};
+use super::{PassteamClient, PASSTEAM_ABI_VERSION_MAJOR, PASSTEAM_ABI_VERSION_MINOR, PASSTEAM_ERR_INVALID_ARGUMENT};
+use crate::error::{Error, Status};
+use crate::methods::{Kind, METHODS};
+use once_cell::sync::Lazy;
+use serde_json::{json, Value};
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+use std::ptr;
+use std::time::Duration;
+
+static VERSION_C: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+
+/// The library version, e.g. "0.1.0". The string is static: do not free it.
+#[no_mangle]
+pub extern "C" fn passteam_version() -> *const c_char {
+    VERSION_C.as_ptr().cast()
+}
+
+/// The C ABI version: (MAJOR << 16) | MINOR. Wrappers check MAJOR at load time.
+#[no_mangle]
+pub extern "C" fn passteam_abi_version() -> u32 {
+    (PASSTEAM_ABI_VERSION_MAJOR << 16) | PASSTEAM_ABI_VERSION_MINOR
+}
+
+/// The name of a status code, e.g. "PASSTEAM_ERR_CONFLICT"; "PASSTEAM_ERR_UNKNOWN" for a number the ABI
+/// does not define. The string is static: do not free it.
+#[no_mangle]
+pub extern "C" fn passteam_status_name(status: i32) -> *const c_char {
+    static NAMES: Lazy<Vec<(i32, CString)>> = Lazy::new(|| {
+        Status::ALL.iter().map(|s| (s.code(), CString::new(s.name()).expect("names have no NUL"))).collect()
+    });
+    const UNKNOWN: &CStr = c"PASSTEAM_ERR_UNKNOWN";
+    NAMES.iter().find(|(code, _)| *code == status).map_or(UNKNOWN.as_ptr(), |(_, name)| name.as_ptr())
+}
+
+/// Creates a client.
+///
+/// config_json: a JSON object (NULL or "" = all defaults). Keys: token, base_url (default
+/// "https://getpass.passteam.ru"), timeout_ms (whole call, retries included; default 30000),
+/// connect_timeout_ms (10000), read_timeout_ms (20000), user_agent, proxy, body_encoding ("multipart" default,
+/// or "urlencoded"), max_response_bytes (16 MiB), endpoints (sales/products: {"getsale": {"base_url",
+/// "path", "verb", "body_encoding"}}), allow_insecure_http (false: plain http:// only for 127.0.0.0/8, ::1,
+/// localhost), max_attempts (3), retry_base_delay_ms (200), retry_max_delay_ms (2000), quota_per_hour
+/// (30000), quota_per_day (350000), tls_roots ("bundled" or "system"), ca_bundle (PEM path), log_file,
+/// log_level ("off", "error", "info", "debug"). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
+///
+/// On PASSTEAM_OK, *out_client receives the client (free it with passteam_client_free) and *out_error_json,
+/// if out_error_json is not NULL, is set to NULL. On failure *out_client is set to NULL and *out_error_json
+/// (if not NULL) receives the error object, which the caller frees with passteam_string_free.
+/// out_client must not be NULL (PASSTEAM_ERR_INVALID_ARGUMENT).
+///
+/// # Safety
+/// config_json is NULL or a NUL-terminated string; out_client and out_error_json are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn passteam_client_new(
+    config_json: *const c_char,
+    out_client: *mut *mut PassteamClient,
+    out_error_json: *mut *mut c_char,
+) -> i32 {
+    if !out_error_json.is_null() {
+        *out_error_json = ptr::null_mut();
+    }
+    if out_client.is_null() {
+        return deliver(Err(Error::invalid_argument("out_client is NULL")), out_error_json);
+    }
+    *out_client = ptr::null_mut();
+    let made = guarded(|| {
+        let config = json_object_arg(config_json, "config_json")?;
+        crate::Client::new(crate::Config::from_json(config.as_object().expect("checked object"))?)
+    });
+    match made {
+        Ok(client) => {
+            *out_client = Box::into_raw(Box::new(PassteamClient { inner: client }));
+            0
+        }
+        Err(e) => deliver(Err(e), out_error_json),
+    }
+}
+
+/// Frees a client. NULL is a no-op. No call on the client may be running or follow.
+///
+/// # Safety
+/// client is NULL or a pointer returned by passteam_client_new and not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn passteam_client_free(client: *mut PassteamClient) {
+    if !client.is_null() {
+        let _ = guarded(|| {
+            drop(Box::from_raw(client));
+            Ok(())
+        });
+    }
+}
+
+/// Calls a Passteam operation by name.
+///
+/// method: the operation's name, case-insensitive ("getCard", "getcard", "get_card"); see
+/// passteam_methods_json for the list. params_json: a JSON object, NULL or "" = {}. Variables go in
+/// "values", with or without the % signs: {"templateId": "...", "values": {"PHONE": "+79990000000"}}.
+///
+/// *out_json always receives a document the caller frees with passteam_string_free: on PASSTEAM_OK the
+/// envelope's `result` as JSON; otherwise the error object {"status", "name", "message", "http_status",
+/// "api_code", "retryable", "details"} (plus "outcome": "unknown" when a non-idempotent request may have
+/// been applied, and "retry_after_ms" when rate limited). If out_json is NULL the call is not made and
+/// PASSTEAM_ERR_INVALID_ARGUMENT is returned.
+///
+/// # Safety
+/// client is NULL or a live client; method and params_json are NULL or NUL-terminated strings;
+/// out_json is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn passteam_call(
+    client: *const PassteamClient,
+    method: *const c_char,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> i32 {
+    call_inner(client, method, params_json, None, out_json)
+}
+
+/// As passteam_call, with a deadline for this call only: timeout_ms > 0 bounds the whole call (retries
+/// included) when shorter than the client's timeout_ms; 0 means the client's timeout. Bindings map a
+/// context deadline (Go) or a per-call timeout (Python) onto it.
+///
+/// # Safety
+/// As passteam_call.
+#[no_mangle]
+pub unsafe extern "C" fn passteam_call_with_timeout(
+    client: *const PassteamClient,
+    method: *const c_char,
+    params_json: *const c_char,
+    timeout_ms: u64,
+    out_json: *mut *mut c_char,
+) -> i32 {
+    let timeout = (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms));
+    call_inner(client, method, params_json, timeout, out_json)
+}
+
+unsafe fn call_inner(
+    client: *const PassteamClient,
+    method: *const c_char,
+    params_json: *const c_char,
+    timeout: Option<Duration>,
+    out_json: *mut *mut c_char,
+) -> i32 {
+    if out_json.is_null() {
+        return PASSTEAM_ERR_INVALID_ARGUMENT;
+    }
+    *out_json = ptr::null_mut();
+    let outcome = guarded(|| {
+        let method = text_arg(method, "method")?;
+        super::operations::call_named(client, method, params_json, timeout)
+    });
+    deliver(outcome, out_json)
+}
+
+/// Frees a string the library returned through an out parameter. NULL is a no-op. Never pass the static
+/// strings of passteam_version, passteam_status_name or passteam_methods_json.
+///
+/// # Safety
+/// s is NULL or a string returned by this library and not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn passteam_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        let _ = guarded(|| {
+            drop(CString::from_raw(s));
+            Ok(())
+        });
+    }
+}
+
+/// The method table as a static JSON array: [{"name", "snake", "camel", "kind", "verb", "path", "params":
+/// [{"name", "required", "type"}], "one_of", "idempotent", "deprecated", "auth", "summary"}]. Bindings and
+/// tools read it instead of keeping their own lists. The string is static: do not free it.
+#[no_mangle]
+pub extern "C" fn passteam_methods_json() -> *const c_char {
+    static TABLE: Lazy<CString> = Lazy::new(|| CString::new(methods_json().to_string()).expect("no NUL in JSON"));
+    TABLE.as_ptr()
+}
+
+/// The method table as JSON (also used by the CLI's `methods` command).
+pub fn methods_json() -> Value {
+    Value::Array(
+        METHODS
+            .iter()
+            .map(|m| {
+                json!({
+                    "name": m.name,
+                    "snake": m.snake,
+                    "camel": m.camel,
+                    "kind": match m.kind { Kind::Oapi => "oapi", Kind::Rest => "rest", Kind::Scenario => "scenario" },
+                    "verb": m.verb.as_str(),
+                    "path": m.path,
+                    "params": m.params.iter().map(|p| json!({
+                        "name": p.name,
+                        "required": p.required,
+                        "type": format!("{:?}", p.ty).split('(').next().unwrap_or_default().to_lowercase(),
+                    })).collect::<Vec<_>>(),
+                    "one_of": m.one_of,
+                    "idempotent": m.idempotent,
+                    "deprecated": m.deprecated,
+                    "auth": m.auth,
+                    "summary": m.summary,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Test support: panics inside the library on purpose and returns what every export returns for a bug,
+/// PASSTEAM_ERR_INTERNAL (99), with the error object in *out_json (free it with passteam_string_free).
+/// It proves, from C and from each binding, that no panic crosses the ABI. It has no other effect.
+///
+/// # Safety
+/// out_json is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn passteam_debug_panic(out_json: *mut *mut c_char) -> i32 {
+    let outcome: crate::Result<Value> = guarded(|| panic!("passteam_debug_panic was called"));
+    deliver(outcome, out_json)
+}

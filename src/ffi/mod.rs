@@ -1,0 +1,55 @@
+//! The C ABI: a thin `extern "C"` layer over [`crate::Client`].
+//!
+//! Each export converts pointers and strings, calls the core, and catches panics; no logic lives here.
+//! The header `include/passteam.h` is generated from these items by cbindgen: the doc comments below
+//! are the C user's manual.
+
+mod convert;
+mod exports;
+mod operations;
+
+pub use exports::*;
+pub use operations::*;
+
+use std::os::raw::c_int;
+
+/// Success.
+pub const PASSTEAM_OK: i32 = 0;
+/// A NULL pointer, non-UTF-8 text, an unknown method, a bad config value or key.
+pub const PASSTEAM_ERR_INVALID_ARGUMENT: i32 = 1;
+/// The params or config text is not JSON, or not a JSON object.
+pub const PASSTEAM_ERR_INVALID_JSON: i32 = 2;
+/// A required parameter is missing or has the wrong type (checked before anything is sent).
+pub const PASSTEAM_ERR_VALIDATION: i32 = 3;
+/// DNS, connect, TLS, a broken connection, or a 502/503/504 from the gateway.
+pub const PASSTEAM_ERR_TRANSPORT: i32 = 4;
+/// The call's deadline (timeout_ms) or a connect/read timeout passed.
+pub const PASSTEAM_ERR_TIMEOUT: i32 = 5;
+/// The token is missing or was rejected (401/403).
+pub const PASSTEAM_ERR_AUTH: i32 = 6;
+/// 404: no such card / template / sale / product.
+pub const PASSTEAM_ERR_NOT_FOUND: i32 = 7;
+/// 409: a unique variable's value is already taken; details.cardIds lists the cards holding it.
+pub const PASSTEAM_ERR_CONFLICT: i32 = 8;
+/// 429, "You can only make N requests per hour", or the client-side budget is spent (see retry_after_ms).
+pub const PASSTEAM_ERR_RATE_LIMITED: i32 = 9;
+/// Any other error reply from Passteam (the message is the server's).
+pub const PASSTEAM_ERR_API: i32 = 10;
+/// The reply is not the documented JSON envelope (or is larger than max_response_bytes).
+pub const PASSTEAM_ERR_PROTOCOL: i32 = 11;
+/// A bug in the library: a caught panic. The client stays usable.
+pub const PASSTEAM_ERR_INTERNAL: i32 = 99;
+
+/// Major version of the C ABI: a wrapper refuses a library whose major differs from its own.
+pub const PASSTEAM_ABI_VERSION_MAJOR: u32 = 1;
+/// Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
+pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 1;
+
+/// An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
+/// All functions may be called concurrently on one client from any number of threads.
+pub struct PassteamClient {
+    pub(crate) inner: crate::Client,
+}
+
+// Keep the C int and our i32 statuses the same width on every platform we build for.
+const _: () = assert!(std::mem::size_of::<c_int>() == std::mem::size_of::<i32>());

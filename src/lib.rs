@@ -1,0 +1,46 @@
+//! # passteam
+//!
+//! The native SDK for the [Passteam](https://passteam.ru) loyalty-card API (Apple Wallet / Google Wallet
+//! cards): templates, cards, pagination, uniqueness checks, SMS / e-mail distribution, push messages,
+//! sales and products, and the vendor's two integration scenarios.
+//!
+//! One call, end to end:
+//! ```text
+//! host (C / 1C / Python / Go / CLI)
+//!   -> ffi: check pointers, UTF-8, catch panics
+//!   -> Client::call(method, params)
+//!        -> methods: the operation's table entry (verb, path, parameters, idempotency)
+//!        -> request: check and normalise the parameters, build the form
+//!        -> transport: ureq Agent (pool, TLS, timeouts); retries and quota from the table and config
+//!        -> response: read the body whatever the status; envelope -> result, or Error
+//!   <- ffi: result or error object as JSON text
+//! ```
+//!
+//! ```no_run
+//! use passteam::{Client, Config};
+//! use serde_json::json;
+//! let client = Client::new(Config { token: Some("token".into()), ..Config::default() })?;
+//! let card = client.get_card(json!({"cardId": "5f0c1a2b3c4d5e6f7a8b9c0d"}))?;
+//! println!("{}", card["cardUrl"]);
+//! # Ok::<(), passteam::Error>(())
+//! ```
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod ffi;
+pub mod log;
+pub mod methods;
+pub mod quota;
+pub mod request;
+pub mod response;
+mod scenarios;
+pub mod transport;
+
+pub use client::Client;
+pub use config::{BodyEncoding, Config, Endpoint, LogLevel, RetryPolicy, TlsRoots};
+pub use error::{Error, Outcome, Result, Status};
+pub use methods::{Method, METHODS};
+
+/// The library version, e.g. `0.1.0`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

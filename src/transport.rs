@@ -1,0 +1,237 @@
+//! One HTTP exchange over the client's shared ureq `Agent` (keep-alive pool, rustls, timeouts).
+//!
+//! This layer sends and reads bytes; it does not decide about retries. It does say, for every failure,
+//! whether the request may have reached the server ([`Delivery`]), because that decides whether a
+//! non-idempotent call may be resent.
+
+use crate::config::{BodyEncoding, Config, ResolvedEndpoint, TlsRoots};
+use crate::error::{Error, Result, Status};
+use crate::methods::Verb;
+use serde_json::{Map, Value};
+use std::time::Duration;
+use ureq::http::{self, HeaderValue};
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::unversioned::multipart::Form;
+use ureq::Agent;
+
+/// Whether a failed request may have been seen by the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Failed before a byte of the request left (DNS, connect, TLS handshake): safe to send again.
+    NotSent,
+    /// The request may have arrived and been applied; only the reply is missing or unusable.
+    MaybeSent,
+}
+
+/// A failed exchange.
+#[derive(Debug)]
+pub struct Failure {
+    pub error: Error,
+    pub delivery: Delivery,
+}
+
+/// What came back: the HTTP status and the whole body (bounded by `max_response_bytes`).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// Builds the agent every call of a client shares.
+pub fn build_agent(config: &Config) -> Result<Agent> {
+    let mut tls = TlsConfig::builder();
+    let mut roots: Vec<Certificate<'static>> = Vec::new();
+    if let Some(path) = &config.ca_bundle {
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::invalid_argument(format!("config: ca_bundle {}: cannot read it: {e}", path.display()))
+        })?;
+        for item in ureq::tls::parse_pem(&pem) {
+            match item {
+                Ok(ureq::tls::PemItem::Certificate(cert)) => roots.push(cert),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(Error::invalid_argument(format!(
+                        "config: ca_bundle {}: not a PEM certificate file: {e}",
+                        path.display()
+                    )))
+                }
+            }
+        }
+        if roots.is_empty() {
+            return Err(Error::invalid_argument(format!(
+                "config: ca_bundle {}: holds no certificate",
+                path.display()
+            )));
+        }
+    }
+    tls = match (&config.tls_roots, roots.is_empty()) {
+        (TlsRoots::System, true) => tls.root_certs(RootCerts::PlatformVerifier),
+        (TlsRoots::Bundled, true) => tls.root_certs(RootCerts::WebPki),
+        // A custom bundle adds to Mozilla's roots (the platform verifier cannot take extra roots; an
+        // administrator who wants the system store installs the CA there instead).
+        (_, false) => {
+            roots.extend(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().map(|der| Certificate::from_der(der.as_ref()).to_owned()));
+            tls.root_certs(RootCerts::new_with_certs(&roots))
+        }
+    };
+    let proxy = match &config.proxy {
+        Some(p) => Some(
+            ureq::Proxy::new(p).map_err(|_| Error::invalid_argument("config: proxy is not a valid proxy URL"))?,
+        ),
+        None => None,
+    };
+    let agent_config = Agent::config_builder()
+        .http_status_as_error(false)
+        .tls_config(tls.build())
+        .proxy(proxy)
+        .user_agent(config.user_agent.as_str())
+        .timeout_connect(Some(config.connect_timeout))
+        .timeout_recv_response(Some(config.read_timeout))
+        .timeout_recv_body(Some(config.read_timeout))
+        .timeout_global(Some(config.timeout))
+        .max_idle_connections_per_host(64)
+        // Shorter than common server keep-alive limits, so a pooled connection is rarely stale
+        // (a stale one would turn a createcard into an "outcome unknown").
+        .max_idle_age(Duration::from_secs(10))
+        .build();
+    Ok(agent_config.new_agent())
+}
+
+/// Sends one request and reads the whole reply.
+pub fn exchange(
+    agent: &Agent,
+    endpoint: &ResolvedEndpoint,
+    token: Option<&str>,
+    params: &Map<String, Value>,
+    fields: &[(String, String)],
+    max_response_bytes: u64,
+    time_left: Duration,
+    connect_timeout: Duration,
+) -> std::result::Result<Reply, Failure> {
+    let mut url = endpoint.url.clone();
+    let mut builder = http::Request::builder().method(endpoint.verb.as_str());
+    if let Some(token) = token {
+        let mut value = HeaderValue::from_str(token).map_err(|_| Failure {
+            error: Error::invalid_argument("the token holds characters an HTTP header cannot carry"),
+            delivery: Delivery::NotSent,
+        })?;
+        value.set_sensitive(true);
+        builder = builder.header("Authorization", value);
+    }
+    builder = builder.header("Accept", "application/json");
+    let encoding = match (endpoint.encoding, endpoint.verb) {
+        // GET and DELETE carry no body: their parameters go in the query whatever the config says.
+        (_, Verb::Get | Verb::Delete) => BodyEncoding::Query,
+        (e, _) => e,
+    };
+    let response = match encoding {
+        BodyEncoding::Query => {
+            if !fields.is_empty() {
+                let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+                url.push(if url.contains('?') { '&' } else { '?' });
+                url.push_str(&query);
+            }
+            run(agent, builder.uri(url).body(()), time_left, connect_timeout)
+        }
+        BodyEncoding::Urlencoded => {
+            let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+            let request = builder
+                .uri(url)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(body);
+            run(agent, request, time_left, connect_timeout)
+        }
+        BodyEncoding::Json => {
+            let body = serde_json::to_vec(params).unwrap_or_default();
+            let request = builder.uri(url).header("Content-Type", "application/json").body(body);
+            run(agent, request, time_left, connect_timeout)
+        }
+        BodyEncoding::Multipart => {
+            let mut form = Form::new();
+            for (name, value) in fields {
+                form = form.text(name, value);
+            }
+            run(agent, builder.uri(url).body(form), time_left, connect_timeout)
+        }
+    };
+    let mut response = response?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(max_response_bytes)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => Failure {
+                error: {
+                    let mut e = Error::new(
+                        Status::Protocol,
+                        format!("the reply is larger than max_response_bytes ({max_response_bytes} bytes); refused"),
+                    );
+                    e.http_status = Some(status);
+                    e
+                },
+                delivery: Delivery::MaybeSent,
+            },
+            other => {
+                let mut f = failure(other);
+                f.error.http_status = Some(status);
+                f.delivery = Delivery::MaybeSent;
+                f
+            }
+        })?;
+    Ok(Reply { status, body })
+}
+
+fn run<B: ureq::AsSendBody>(
+    agent: &Agent,
+    request: http::Result<http::Request<B>>,
+    time_left: Duration,
+    connect_timeout: Duration,
+) -> std::result::Result<http::Response<ureq::Body>, Failure> {
+    let request = request.map_err(|e| Failure {
+        error: Error::invalid_argument(format!("cannot build the request: {e}")),
+        delivery: Delivery::NotSent,
+    })?;
+    let request = agent
+        .configure_request(request)
+        .timeout_global(Some(time_left))
+        .timeout_connect(Some(connect_timeout.min(time_left)))
+        .build();
+    agent.run(request).map_err(failure)
+}
+
+/// Maps a ureq error to our status, and to whether the request may have arrived.
+fn failure(e: ureq::Error) -> Failure {
+    use ureq::Error as U;
+    use ureq::Timeout as T;
+    let (status, delivery, message) = match &e {
+        U::Timeout(phase @ (T::Resolve | T::Connect)) => {
+            (Status::Timeout, Delivery::NotSent, format!("timed out before connecting ({phase:?})"))
+        }
+        U::Timeout(phase) => (Status::Timeout, Delivery::MaybeSent, format!("timed out waiting for Passteam ({phase:?})")),
+        U::HostNotFound => (Status::Transport, Delivery::NotSent, "the host name could not be resolved (DNS)".to_owned()),
+        U::ConnectionFailed => (Status::Transport, Delivery::NotSent, "could not connect to the server".to_owned()),
+        U::Io(io) if matches!(io.kind(), std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::AddrNotAvailable) => {
+            (Status::Transport, Delivery::NotSent, format!("could not connect to the server: {io}"))
+        }
+        U::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+            (Status::Timeout, Delivery::MaybeSent, format!("timed out waiting for Passteam: {io}"))
+        }
+        U::Io(io) => (Status::Transport, Delivery::MaybeSent, format!("the connection broke: {io}")),
+        U::Tls(what) => (Status::Transport, Delivery::NotSent, format!("TLS failed: {what}")),
+        U::Rustls(err) => (Status::Transport, Delivery::NotSent, format!("TLS failed: {err}")),
+        U::Pem(err) => (Status::Transport, Delivery::NotSent, format!("TLS certificates: {err}")),
+        U::ConnectProxyFailed(why) => (Status::Transport, Delivery::NotSent, format!("the proxy refused the connection: {why}")),
+        U::InvalidProxyUrl => (Status::InvalidArgument, Delivery::NotSent, "config: proxy is not a valid proxy URL".to_owned()),
+        U::BadUri(_) | U::Http(_) => (Status::InvalidArgument, Delivery::NotSent, "the request URL is not valid (check base_url and endpoints)".to_owned()),
+        U::RequireHttpsOnly(_) | U::TlsRequired => (Status::InvalidArgument, Delivery::NotSent, "https is required for this host".to_owned()),
+        U::Protocol(err) => (Status::Protocol, Delivery::MaybeSent, format!("the server broke HTTP: {err}")),
+        U::LargeResponseHeader(..) => (Status::Protocol, Delivery::MaybeSent, "the reply's headers are too large".to_owned()),
+        U::TooManyRedirects | U::RedirectFailed => (Status::Protocol, Delivery::MaybeSent, "too many or broken redirects".to_owned()),
+        other => (Status::Transport, Delivery::MaybeSent, format!("HTTP failure: {other}")),
+    };
+    let mut error = Error::new(status, message);
+    error.retryable = matches!(status, Status::Transport | Status::Timeout);
+    Failure { error, delivery }
+}
