@@ -146,12 +146,20 @@ pub fn exchange(
             let request = builder.uri(url).header("Content-Type", "application/json").body(body);
             run(agent, request, time_left, connect_timeout)
         }
+        // A multipart body with no parts is malformed for many servers: send an empty form instead.
+        BodyEncoding::Multipart if fields.is_empty() => {
+            let request = builder.uri(url).header("Content-Type", "application/x-www-form-urlencoded").body(Vec::new());
+            run(agent, request, time_left, connect_timeout)
+        }
         BodyEncoding::Multipart => {
             let mut form = Form::new();
             for (name, value) in fields {
                 form = form.text(name, value);
             }
-            run(agent, builder.uri(url).body(form), time_left, connect_timeout)
+            // ureq sets this header only on its own request builder, not on an http::Request we run.
+            let content_type = format!("multipart/form-data; boundary={}", form.boundary());
+            let request = builder.uri(url).header("Content-Type", content_type).body(form);
+            run(agent, request, time_left, connect_timeout)
         }
     };
     let mut response = response?;

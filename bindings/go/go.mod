@@ -1,0 +1,3 @@
+module github.com/passteam/passteam-go
+
+go 1.24

@@ -1,0 +1,451 @@
+"""``passteam.Client``: one method per Passteam operation, the generic ``call``, and ``iter_cards``.
+
+Keyword arguments are snake_case and become the wire's camelCase (``card_id`` -> ``cardId``); keywords a
+method does not name pass through converted the same way, so a parameter the vendor adds is usable at
+once. ``None`` means "not sent". Every method also takes ``timeout=`` (seconds, for this call only).
+Results are the decoded JSON (``dict``/``list``/scalars); see ``passteam.types`` for their shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any, Callable, Iterator, Mapping, Optional, TypeVar, cast
+
+from ._handle import Handle, timeout_to_ms
+from ._names import to_camel
+from .types import Card, DeleteResult, IssueResult, Page, Template, UpdateResult
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+#: Operation methods of :class:`Client`: Python name -> wire name (filled by ``@_operation``).
+OPERATIONS: dict[str, str] = {}
+
+
+def _operation(wire: str, *, deprecated: bool = False) -> Callable[[_F], _F]:
+    """Marks a Client method as the binding of the wire operation ``wire``."""
+
+    def mark(func: _F) -> _F:
+        OPERATIONS[func.__name__] = wire
+        func.__passteam_wire__ = wire  # type: ignore[attr-defined]
+        func.__passteam_deprecated__ = deprecated  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+def _wire_params(named: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Merges a method's named parameters (already camelCase) with pass-through keywords."""
+    params = {key: value for key, value in named.items() if value is not None}
+    for key, value in extra.items():
+        wire = to_camel(key)
+        if wire in params:
+            raise TypeError(f"parameter {wire!r} given twice (as {key!r} and by its own keyword)")
+        if value is not None:
+            params[wire] = value
+    return params
+
+
+class Client:
+    """A Passteam API client over libpassteam.
+
+    ``Client(token=..., base_url=..., timeout=...)``; ``timeout`` is in seconds (the whole call, retries
+    included). Any other keyword is a config key of the library, passed as is: ``max_attempts=1``,
+    ``body_encoding="urlencoded"``, ``quota_per_hour=1000``, ``log_level="debug"``... An unknown key
+    raises :class:`~passteam.InvalidArgumentError`.
+
+    One client may be shared by any number of threads. Close it with :meth:`close` or use it as a context
+    manager; a client nobody closed is freed when garbage-collected.
+    """
+
+    def __init__(
+        self,
+        token: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        **config: Any,
+    ) -> None:
+        settings: dict[str, Any] = {}
+        if token is not None:
+            settings["token"] = token
+        if base_url is not None:
+            settings["base_url"] = base_url
+        if timeout is not None:
+            if "timeout_ms" in config:
+                raise TypeError("give timeout (seconds) or timeout_ms, not both")
+            settings["timeout_ms"] = timeout_to_ms(timeout)
+        settings.update(config)
+        self.base_url: Optional[str] = base_url
+        self._handle = Handle(settings)
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Frees the native client after the calls in flight end; later calls raise ``ValueError``."""
+        self._handle.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._handle.closed
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<passteam.Client base_url={self.base_url!r} {state}>"
+
+    # -- generic calls ----------------------------------------------------------------------------
+
+    def call(
+        self,
+        method: str,
+        params: Optional[Mapping[str, Any]] = None,
+        /,
+        *,
+        timeout: Optional[float] = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Calls any operation by name (``"getcard"``, ``"getCard"`` or ``"get_card"``).
+
+        ``params`` is sent as is (wire names); keywords are converted to camelCase and added.
+        ``client.call("getcard", card_id=x)`` equals ``client.get_card(card_id=x)``.
+        """
+        merged = _wire_params(dict(params or {}), kwargs)
+        return self._invoke(method, merged, timeout)
+
+    def call_json(self, method: str, params_json: str, *, timeout: Optional[float] = None) -> str:
+        """Calls an operation with params already in JSON text; returns the result as JSON text.
+
+        The lowest-level call: no conversion either way (useful to relay requests or to save decoding).
+        """
+        return self._handle.call(method, params_json, timeout)
+
+    def _invoke(self, method: str, params: Mapping[str, Any], timeout: Optional[float]) -> Any:
+        text = self._handle.call(method, json.dumps(params, ensure_ascii=False, separators=(",", ":")), timeout)
+        return json.loads(text)
+
+    def _op(self, wire: str, timeout: Optional[float], extra: Mapping[str, Any], **named: Any) -> Any:
+        return self._invoke(wire, _wire_params(named, extra), timeout)
+
+    # -- pagination -------------------------------------------------------------------------------
+
+    def iter_cards(
+        self, template_id: str, per_page: int = 50, *, timeout: Optional[float] = None, **extra: Any
+    ) -> Iterator[Card]:
+        """Yields every card of a template, fetching one page (getcardswithpagination) at a time.
+
+        A page is requested only when the previous one is used up, so stopping early costs nothing more.
+        Pages count from 1; the walk ends when ``nextPage`` is null or absent, or a page is empty.
+        ``per_page`` is at most 50 on the server.
+        """
+        page = 1
+        while True:
+            result = self.get_cards_with_pagination(
+                template_id=template_id, page=page, per_page=per_page, timeout=timeout, **extra
+            )
+            cards = result.get("cards") or []
+            yield from cards
+            next_page = result.get("nextPage")
+            if not cards or next_page is None:
+                return
+            # A server that does not move forward would make this loop forever: stop instead.
+            if int(next_page) <= page:
+                return
+            page = int(next_page)
+
+    # -- operations (one per entry of passteam_methods_json) -------------------------------------
+
+    @_operation("getatoken")
+    def get_a_token(self, *, nickname: str, password: str, timeout: Optional[float] = None, **extra: Any) -> Any:
+        """Exchanges the account's login and password for an API token (no token needed).
+
+        Returns the token (a string) or ``{"token": ...}``, as the server answers.
+        """
+        return self._op("getatoken", timeout, extra, nickname=nickname, password=password)
+
+    @_operation("getlisttemplates")
+    def get_list_templates(self, *, timeout: Optional[float] = None, **extra: Any) -> list[Any]:
+        """Lists the account's templates: ids, or ``{"templateId", "title"}`` objects."""
+        return cast("list[Any]", self._op("getlisttemplates", timeout, extra))
+
+    @_operation("gettemplate")
+    def get_template(self, *, template_id: str, timeout: Optional[float] = None, **extra: Any) -> Template:
+        """Reads one template with its fields."""
+        return cast(Template, self._op("gettemplate", timeout, extra, templateId=template_id))
+
+    @_operation("createcard")
+    def create_card(
+        self,
+        *,
+        template_id: str,
+        values: Optional[Mapping[str, Any]] = None,
+        card_code: Optional[str] = None,
+        timeout: Optional[float] = None,
+        **extra: Any,
+    ) -> Card:
+        """Creates a card from a template; ``values`` keys with or without ``%`` (``PHONE``/``%PHONE%``).
+
+        Never resent automatically: after a lost reply the error's ``outcome`` is ``"unknown"``
+        (prefer :meth:`issue_card`, which resolves that by looking the card up).
+        """
+        return cast(
+            Card, self._op("createcard", timeout, extra, templateId=template_id, values=values, cardCode=card_code)
+        )
+
+    @_operation("getcard")
+    def get_card(
+        self,
+        *,
+        card_id: Optional[str] = None,
+        card_code: Optional[str] = None,
+        template_id: Optional[str] = None,
+        values: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[float] = None,
+        **extra: Any,
+    ) -> Card:
+        """Finds a card by ``card_id``, by ``card_code``, or by ``template_id`` + a unique variable in
+        ``values``. Raises :class:`~passteam.NotFoundError` when there is none."""
+        return cast(
+            Card,
+            self._op(
+                "getcard", timeout, extra, cardId=card_id, cardCode=card_code, templateId=template_id, values=values
+            ),
+        )
+
+    @_operation("updatecard")
+    def update_card(
+        self,
+        *,
+        card_id: str,
+        values: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[float] = None,
+        **extra: Any,
+    ) -> UpdateResult:
+        """Changes a card's variables (only those sent change). Returns ``{"messages", "updated", "card"}``."""
+        return cast(UpdateResult, self._op("updatecard", timeout, extra, cardId=card_id, values=values))
+
+    @_operation("getcardswithpagination")
+    def get_cards_with_pagination(
+        self,
+        *,
+        template_id: str,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+        timeout: Optional[float] = None,
+        **extra: Any,
+    ) -> Page:
+        """One page (from 1, at most 50 cards) of a template's cards; see also :meth:`iter_cards`."""
+        return cast(
+            Page,
+            self._op("getcardswithpagination", timeout, extra, templateId=template_id, page=page, perPage=per_page),
+        )
+
+    @_operation("checkvariablevalue")
+    def check_variable_value(
+        self, *, template_id: str, values: Mapping[str, Any], timeout: Optional[float] = None, **extra: Any
+    ) -> Any:
+        """Checks whether a unique variable's value is free: ``{"unique", "cardsIds"}`` (or a boolean)."""
+        return self._op("checkvariablevalue", timeout, extra, templateId=template_id, values=values)
+
+    @_operation("distribute")
+    def distribute(self, *, card_id: str, type: str, timeout: Optional[float] = None, **extra: Any) -> Any:
+        """Sends the card's link to its holder; ``type`` is ``"sms"`` or ``"email"``. Never resent
+        automatically."""
+        return self._op("distribute", timeout, extra, cardId=card_id, type=type)
+
+    @_operation("deletecard")
+    def delete_card(self, *, card_id: str, timeout: Optional[float] = None, **extra: Any) -> DeleteResult:
+        """Deletes a card: ``{"n", "ok", "err", "errmsg"}`` (``n == 0``: nothing was deleted)."""
+        return cast(DeleteResult, self._op("deletecard", timeout, extra, cardId=card_id))
+
+    @_operation("updatecards", deprecated=True)
+    def update_cards(
+        self,
+        *,
+        card_id: Optional[str] = None,
+        card_code: Optional[str] = None,
+        template_id: Optional[str] = None,
+        values: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[float] = None,
+        **extra: Any,
+    ) -> Any:
+        """Deprecated by Passteam (use :meth:`update_card` or :meth:`update_client`): updates a card
+        found by card_id, card_code or template_id + a unique variable."""
+        _deprecated("update_cards", "update_card or update_client")
+        return self._op(
+            "updatecards", timeout, extra, cardId=card_id, cardCode=card_code, templateId=template_id, values=values
+        )
+
+    @_operation("gettemplates", deprecated=True)
+    def get_templates(self, *, timeout: Optional[float] = None, **extra: Any) -> list[Template]:
+        """Deprecated and slow (use :meth:`get_list_templates`): every template with its fields."""
+        _deprecated("get_templates", "get_list_templates and get_template")
+        return cast("list[Template]", self._op("gettemplates", timeout, extra))
+
+    @_operation("getcards", deprecated=True)
+    def get_cards(self, *, template_id: str, timeout: Optional[float] = None, **extra: Any) -> list[Card]:
+        """Deprecated and slow (use :meth:`iter_cards`): every card of a template in one reply."""
+        _deprecated("get_cards", "iter_cards")
+        return cast("list[Card]", self._op("getcards", timeout, extra, templateId=template_id))
+
+    @_operation("sendpush")
+    def send_push(
+        self, *, template_id: str, message: str, timeout: Optional[float] = None, **extra: Any
+    ) -> Any:
+        """Sends a push message to every card of a template (promotions). Never resent automatically."""
+        return self._op("sendpush", timeout, extra, templateId=template_id, message=message)
+
+    @_operation("getsale")
+    def get_sale(self, *, id: str, timeout: Optional[float] = None, **extra: Any) -> dict[str, Any]:
+        """Reads a sale."""
+        return cast("dict[str, Any]", self._op("getsale", timeout, extra, id=id))
+
+    @_operation("updatesale")
+    def update_sale(
+        self,
+        *,
+        id: str,
+        title: Optional[str] = None,
+        payment_type: Optional[str] = None,
+        payment_status: Optional[str] = None,
+        total_price: Optional[int] = None,
+        card_id: Optional[str] = None,
+        products: Optional[list[Mapping[str, Any]]] = None,
+        client_name: Optional[str] = None,
+        timeout: Optional[float] = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Writes a sale (the fields sent replace the stored ones). ``payment_type``: CARD|CASH;
+        ``payment_status``: DRAFT|PAID; ``products``: ``[{"_id", "name", "quantity", "price"}]``."""
+        return cast(
+            "dict[str, Any]",
+            self._op(
+                "updatesale",
+                timeout,
+                extra,
+                id=id,
+                title=title,
+                paymentType=payment_type,
+                paymentStatus=payment_status,
+                totalPrice=total_price,
+                cardId=card_id,
+                products=products,
+                clientName=client_name,
+            ),
+        )
+
+    @_operation("deletesale")
+    def delete_sale(self, *, id: str, timeout: Optional[float] = None, **extra: Any) -> Any:
+        """Deletes a sale."""
+        return self._op("deletesale", timeout, extra, id=id)
+
+    @_operation("createproduct")
+    def create_product(
+        self, *, company_id: str, name: str, price: float, timeout: Optional[float] = None, **extra: Any
+    ) -> dict[str, Any]:
+        """Creates a product. Never resent automatically."""
+        return cast(
+            "dict[str, Any]", self._op("createproduct", timeout, extra, companyId=company_id, name=name, price=price)
+        )
+
+    @_operation("updateproduct")
+    def update_product(
+        self,
+        *,
+        id: str,
+        name: Optional[str] = None,
+        price: Optional[float] = None,
+        timeout: Optional[float] = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Changes a product's name or price."""
+        return cast("dict[str, Any]", self._op("updateproduct", timeout, extra, id=id, name=name, price=price))
+
+    @_operation("deleteproduct")
+    def delete_product(self, *, id: str, timeout: Optional[float] = None, **extra: Any) -> Any:
+        """Deletes a product."""
+        return self._op("deleteproduct", timeout, extra, id=id)
+
+    @_operation("listproducts")
+    def list_products(
+        self,
+        *,
+        company_id: str,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+        timeout: Optional[float] = None,
+        **extra: Any,
+    ) -> Any:
+        """One page of a company's products."""
+        return self._op("listproducts", timeout, extra, companyId=company_id, page=page, perPage=per_page)
+
+    # -- the vendor's scenarios -------------------------------------------------------------------
+
+    @_operation("issuecard")
+    def issue_card(
+        self,
+        *,
+        card_id: Optional[str] = None,
+        card_code: Optional[str] = None,
+        template_id: Optional[str] = None,
+        values: Optional[Mapping[str, Any]] = None,
+        unique_variable: Optional[str] = None,
+        timeout: Optional[float] = None,
+        **extra: Any,
+    ) -> IssueResult:
+        """Finds the card (card_id, card_code, or template_id + the ``unique_variable`` of ``values``,
+        PHONE by default) and creates it from template_id + values if absent.
+
+        Returns ``{"card": card, "created": bool}``. Exactly once: a lost createcard reply is resolved by
+        looking the card up, never by creating twice.
+        """
+        return cast(
+            IssueResult,
+            self._op(
+                "issuecard",
+                timeout,
+                extra,
+                cardId=card_id,
+                cardCode=card_code,
+                templateId=template_id,
+                values=values,
+                uniqueVariable=unique_variable,
+            ),
+        )
+
+    @_operation("updateclient")
+    def update_client(
+        self,
+        *,
+        card_id: Optional[str] = None,
+        card_code: Optional[str] = None,
+        template_id: Optional[str] = None,
+        find: Optional[Mapping[str, Any]] = None,
+        values: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[float] = None,
+        **extra: Any,
+    ) -> UpdateResult:
+        """Finds the card (card_id, card_code, or template_id + ``find``, a unique variable such as
+        ``{"PHONE": "+7..."}``) and writes ``values`` to it. Returns updatecard's result."""
+        return cast(
+            UpdateResult,
+            self._op(
+                "updateclient",
+                timeout,
+                extra,
+                cardId=card_id,
+                cardCode=card_code,
+                templateId=template_id,
+                find=find,
+                values=values,
+            ),
+        )
+
+
+def _deprecated(name: str, instead: str) -> None:
+    warnings.warn(f"{name} is deprecated by Passteam; use {instead}", DeprecationWarning, stacklevel=3)

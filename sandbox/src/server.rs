@@ -1,0 +1,484 @@
+//! A small HTTP/1.1 server over `std::net`: keep-alive, a thread per connection, bounded reads with
+//! timeouts, Content-Length and chunked request bodies, `Expect: 100-continue`. Hand-rolled (with
+//! `httparse` for request heads) because faults need byte-level control of the connection.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::api::{self, Reply, Route};
+use crate::form::Params;
+use crate::{FaultKind, RecordedRequest, Shared};
+
+const MAX_HEAD: usize = 64 * 1024;
+const MAX_HEADERS: usize = 100;
+const MAX_BODY: usize = 32 * 1024 * 1024;
+const MAX_LINE: usize = 8 * 1024;
+const MAX_CONNS: usize = 512;
+/// How long a connection may stay silent (idle keep-alive, or a request that stalls) before it is closed.
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.shutting_down.load(Ordering::SeqCst) {
+            break;
+        }
+        let stream = match stream {
+            Ok(s) => s,
+            Err(_) => {
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            }
+        };
+        let mut conns = shared.conns.lock().unwrap_or_else(|e| e.into_inner());
+        if conns.len() >= MAX_CONNS {
+            continue; // dropping the stream closes it
+        }
+        let id = shared.next_conn.fetch_add(1, Ordering::Relaxed);
+        if let Ok(c) = stream.try_clone() {
+            conns.insert(id, c);
+        }
+        drop(conns);
+        let sh = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("passteam-sandbox-conn".into())
+            .spawn(move || {
+                serve_conn(&sh, stream);
+                sh.conns
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&id);
+            });
+        if spawned.is_err() {
+            shared
+                .conns
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&id);
+        }
+    }
+}
+
+pub struct Request {
+    pub verb: String,
+    pub path: String,
+    pub query: String,
+    /// 0 for HTTP/1.0, 1 for HTTP/1.1
+    pub version: u8,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+enum HttpErr {
+    /// Connection closed, timed out or failed: close without a reply.
+    Gone,
+    /// A malformed request: reply with this status and close.
+    Bad(u16, &'static str),
+}
+
+impl From<io::Error> for HttpErr {
+    fn from(_: io::Error) -> Self {
+        HttpErr::Gone
+    }
+}
+
+struct Conn {
+    s: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Conn {
+    /// Reads more bytes into the buffer; 0 means end of stream.
+    fn fill(&mut self) -> io::Result<usize> {
+        let mut tmp = [0u8; 16 * 1024];
+        loop {
+            match self.s.read(&mut tmp) {
+                Ok(n) => {
+                    self.buf.extend_from_slice(&tmp[..n]);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn read_exact_n(&mut self, n: usize) -> Result<Vec<u8>, HttpErr> {
+        while self.buf.len() < n {
+            if self.fill()? == 0 {
+                return Err(HttpErr::Gone);
+            }
+        }
+        Ok(self.buf.drain(..n).collect())
+    }
+
+    fn read_line(&mut self) -> Result<String, HttpErr> {
+        loop {
+            if let Some(pos) = self.buf.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = self.buf.drain(..=pos).collect();
+                let line = String::from_utf8_lossy(&line);
+                return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+            }
+            if self.buf.len() > MAX_LINE {
+                return Err(HttpErr::Bad(400, "Line too long in chunked body"));
+            }
+            if self.fill()? == 0 {
+                return Err(HttpErr::Gone);
+            }
+        }
+    }
+
+    fn read_chunked(&mut self) -> Result<Vec<u8>, HttpErr> {
+        let mut body = Vec::new();
+        loop {
+            let line = self.read_line()?;
+            let size_str = line.split(';').next().unwrap_or("").trim();
+            let size = usize::from_str_radix(size_str, 16)
+                .map_err(|_| HttpErr::Bad(400, "Bad chunk size"))?;
+            if size == 0 {
+                // trailers, up to the empty line
+                loop {
+                    if self.read_line()?.is_empty() {
+                        return Ok(body);
+                    }
+                }
+            }
+            if body.len() + size > MAX_BODY {
+                return Err(HttpErr::Bad(413, "Request body too large"));
+            }
+            let data = self.read_exact_n(size)?;
+            body.extend_from_slice(&data);
+            if !self.read_line()?.is_empty() {
+                return Err(HttpErr::Bad(400, "Bad chunk terminator"));
+            }
+        }
+    }
+
+    /// `Ok(None)` on a clean end of stream between requests.
+    fn read_request(&mut self) -> Result<Option<Request>, HttpErr> {
+        let mut req = loop {
+            if !self.buf.is_empty() {
+                let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+                let mut r = httparse::Request::new(&mut headers);
+                match r.parse(&self.buf) {
+                    Ok(httparse::Status::Complete(n)) => {
+                        let target = r.path.unwrap_or("/");
+                        let (path, query) = match target.split_once('?') {
+                            Some((p, q)) => (p.to_string(), q.to_string()),
+                            None => (target.to_string(), String::new()),
+                        };
+                        let req = Request {
+                            verb: r.method.unwrap_or("GET").to_string(),
+                            path,
+                            query,
+                            version: r.version.unwrap_or(1),
+                            headers: r
+                                .headers
+                                .iter()
+                                .map(|h| {
+                                    (
+                                        h.name.to_string(),
+                                        String::from_utf8_lossy(h.value).trim().to_string(),
+                                    )
+                                })
+                                .collect(),
+                            body: Vec::new(),
+                        };
+                        self.buf.drain(..n);
+                        break req;
+                    }
+                    Ok(httparse::Status::Partial) => {}
+                    Err(httparse::Error::TooManyHeaders) => {
+                        return Err(HttpErr::Bad(431, "Request header fields too large"))
+                    }
+                    Err(_) => return Err(HttpErr::Bad(400, "Malformed HTTP request")),
+                }
+                if self.buf.len() > MAX_HEAD {
+                    return Err(HttpErr::Bad(431, "Request header fields too large"));
+                }
+            }
+            let had = !self.buf.is_empty();
+            match self.fill() {
+                Ok(0) if !had => return Ok(None),
+                Ok(0) => return Err(HttpErr::Gone),
+                Ok(_) => {}
+                Err(_) => return Err(HttpErr::Gone),
+            }
+        };
+        let chunked = req
+            .header("transfer-encoding")
+            .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
+        let length = match req.header("content-length") {
+            Some(v) if !chunked => Some(
+                v.trim()
+                    .parse::<usize>()
+                    .map_err(|_| HttpErr::Bad(400, "Bad Content-Length"))?,
+            ),
+            _ => None,
+        };
+        if length.is_some_and(|n| n > MAX_BODY) {
+            return Err(HttpErr::Bad(413, "Request body too large"));
+        }
+        let expects_body = chunked || length.unwrap_or(0) > 0;
+        if expects_body
+            && req
+                .header("expect")
+                .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
+            && self.buf.is_empty()
+        {
+            self.s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+        }
+        req.body = if chunked {
+            self.read_chunked()?
+        } else if let Some(n) = length {
+            self.read_exact_n(n)?
+        } else {
+            Vec::new()
+        };
+        Ok(Some(req))
+    }
+}
+
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Status",
+    }
+}
+
+fn write_reply(
+    s: &mut TcpStream,
+    head_only: bool,
+    reply: &Reply,
+    keep_alive: bool,
+) -> io::Result<()> {
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\nServer: passteam-sandbox\r\n\r\n",
+        reply.status,
+        reason(reply.status),
+        reply.content_type,
+        reply.body.len(),
+        if keep_alive { "keep-alive" } else { "close" },
+    )
+    .into_bytes();
+    if !head_only {
+        out.extend_from_slice(&reply.body);
+    }
+    s.write_all(&out)?;
+    s.flush()
+}
+
+fn keep_alive(req: &Request) -> bool {
+    let conn = req.header("connection").unwrap_or("").to_ascii_lowercase();
+    if req.version >= 1 {
+        !conn.contains("close")
+    } else {
+        conn.contains("keep-alive")
+    }
+}
+
+enum Action {
+    Reply(Reply),
+    Drop,
+}
+
+fn serve_conn(shared: &Shared, stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let mut conn = Conn {
+        s: stream,
+        buf: Vec::new(),
+    };
+    loop {
+        if shared.shutting_down.load(Ordering::SeqCst) {
+            break;
+        }
+        let req = match conn.read_request() {
+            Ok(Some(r)) => r,
+            Ok(None) | Err(HttpErr::Gone) => break,
+            Err(HttpErr::Bad(code, msg)) => {
+                let _ = write_reply(&mut conn.s, false, &api::envelope_err(code, msg), false);
+                break;
+            }
+        };
+        let keep = keep_alive(&req);
+        match handle_request(shared, &req) {
+            Action::Reply(reply) => {
+                if write_reply(
+                    &mut conn.s,
+                    req.verb.eq_ignore_ascii_case("HEAD"),
+                    &reply,
+                    keep,
+                )
+                .is_err()
+                    || !keep
+                {
+                    break;
+                }
+            }
+            Action::Drop => {
+                let _ = conn.s.shutdown(Shutdown::Both);
+                return;
+            }
+        }
+    }
+    let _ = conn.s.shutdown(Shutdown::Write);
+}
+
+/// Sleeps, waking early when the sandbox shuts down.
+fn sleep_ms(shared: &Shared, ms: u64) {
+    let end = Instant::now() + Duration::from_millis(ms);
+    while !shared.shutting_down.load(Ordering::SeqCst) {
+        let now = Instant::now();
+        if now >= end {
+            break;
+        }
+        std::thread::sleep((end - now).min(Duration::from_millis(20)));
+    }
+}
+
+fn fault_matches(fault_method: &str, method: &str, route: &Route) -> bool {
+    let m = fault_method.trim().to_ascii_lowercase();
+    let m = m.trim_end_matches('/');
+    m.is_empty()
+        || m == "*"
+        || m == method
+        || match route {
+            Route::Rest(op) => m == op,
+            _ => false,
+        }
+}
+
+fn handle_request(shared: &Shared, req: &Request) -> Action {
+    if req.path == "/_sandbox" || req.path.starts_with("/_sandbox/") {
+        return Action::Reply(crate::control::handle(shared, req));
+    }
+    if req.path.starts_with("/c/") && (req.verb == "GET" || req.verb == "HEAD") {
+        return Action::Reply(api::card_page(shared, &req.path));
+    }
+    let params = Params::parse(req.header("content-type"), &req.body, &req.query);
+    let (route, method) = api::route(&req.path);
+    let auth = req.header("authorization");
+    let auth_ok = auth == Some(shared.config.token.as_str());
+
+    let (seq, fault) = {
+        let mut core = shared.lock();
+        core.seq += 1;
+        let seq = core.seq;
+        let fault = match core
+            .faults
+            .iter()
+            .position(|f| fault_matches(&f.method, &method, &route))
+        {
+            Some(i) => {
+                let f = core.faults[i].clone();
+                match f.times {
+                    0 => {}
+                    1 => {
+                        core.faults.remove(i);
+                    }
+                    _ => core.faults[i].times -= 1,
+                }
+                Some(f)
+            }
+            None => None,
+        };
+        core.log.push(RecordedRequest {
+            seq,
+            verb: req.verb.clone(),
+            path: req.path.clone(),
+            method,
+            content_type: params.kind.as_str().to_string(),
+            auth_ok,
+            has_authorization: auth.is_some(),
+            fields: params.flat.iter().cloned().collect(),
+            status: None,
+            fault: fault.as_ref().map(|f| f.kind.as_str().to_string()),
+        });
+        (seq, fault)
+    };
+
+    let process = || api::handle(shared, &req.verb, &route, &params, auth_ok);
+    let reply = match fault {
+        None => process(),
+        Some(f) => match f.kind {
+            FaultKind::Delay => {
+                if f.after_processing {
+                    let r = process();
+                    sleep_ms(shared, f.delay_ms);
+                    r
+                } else {
+                    sleep_ms(shared, f.delay_ms);
+                    process()
+                }
+            }
+            FaultKind::Drop => {
+                if f.after_processing {
+                    let _ = process();
+                }
+                return Action::Drop;
+            }
+            FaultKind::Garbage => {
+                if f.after_processing {
+                    let _ = process();
+                }
+                Reply::html(
+                    200,
+                    f.body
+                        .clone()
+                        .unwrap_or_else(|| "<html>Bad Gateway</html>".to_string()),
+                )
+            }
+            FaultKind::Status => {
+                if f.after_processing {
+                    let _ = process();
+                }
+                api::status_fault_reply(
+                    shared,
+                    f.status,
+                    f.message.as_deref(),
+                    f.body.as_deref(),
+                    &params,
+                )
+            }
+        },
+    };
+    {
+        let mut core = shared.lock();
+        if let Some(entry) = core.log.iter_mut().rev().find(|e| e.seq == seq) {
+            entry.status = Some(reply.status);
+        }
+    }
+    Action::Reply(reply)
+}

@@ -1,0 +1,41 @@
+/* ops.c: the operation export table (see ops.h). */
+#include "ops.h"
+
+#include <string.h>
+
+const struct op OPS[] = {
+    {"getatoken", "get_a_token", passteam_get_a_token},
+    {"getlisttemplates", "get_list_templates", passteam_get_list_templates},
+    {"gettemplate", "get_template", passteam_get_template},
+    {"createcard", "create_card", passteam_create_card},
+    {"getcard", "get_card", passteam_get_card},
+    {"updatecard", "update_card", passteam_update_card},
+    {"getcardswithpagination", "get_cards_with_pagination", passteam_get_cards_with_pagination},
+    {"checkvariablevalue", "check_variable_value", passteam_check_variable_value},
+    {"distribute", "distribute", passteam_distribute},
+    {"deletecard", "delete_card", passteam_delete_card},
+    {"updatecards", "update_cards", passteam_update_cards},
+    {"gettemplates", "get_templates", passteam_get_templates},
+    {"getcards", "get_cards", passteam_get_cards},
+    {"sendpush", "send_push", passteam_send_push},
+    {"getsale", "get_sale", passteam_get_sale},
+    {"updatesale", "update_sale", passteam_update_sale},
+    {"deletesale", "delete_sale", passteam_delete_sale},
+    {"createproduct", "create_product", passteam_create_product},
+    {"updateproduct", "update_product", passteam_update_product},
+    {"deleteproduct", "delete_product", passteam_delete_product},
+    {"listproducts", "list_products", passteam_list_products},
+    {"issuecard", "issue_card", passteam_issue_card},
+    {"updateclient", "update_client", passteam_update_client},
+};
+
+const size_t OPS_COUNT = sizeof OPS / sizeof OPS[0];
+
+const struct op *op_named(const char *name)
+{
+    size_t i;
+    for (i = 0; i < OPS_COUNT; i++)
+        if (strcmp(OPS[i].name, name) == 0)
+            return &OPS[i];
+    return NULL;
+}
