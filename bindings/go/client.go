@@ -1,6 +1,7 @@
 package passteam
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -91,15 +92,20 @@ func (c *Client) do(ctx context.Context, method string, params any, out any) err
 		return err
 	}
 	if err := json.Unmarshal(doc, out); err != nil {
-		return &Error{
-			Status:  StatusProtocol,
-			Name:    StatusProtocol.String(),
-			Message: fmt.Sprintf("%s: the result does not have the documented shape: %v", method, err),
-			Details: map[string]any{"method": method},
-			cause:   err,
-		}
+		return protocolError(method, err)
 	}
 	return nil
+}
+
+// protocolError reports a result that does not decode into its Go type.
+func protocolError(method string, err error) *Error {
+	return &Error{
+		Status:  StatusProtocol,
+		Name:    StatusProtocol.String(),
+		Message: fmt.Sprintf("%s: the result does not have the documented shape: %v", method, err),
+		Details: map[string]any{"method": method},
+		cause:   err,
+	}
 }
 
 // call is the one path to the library: context check, params, deadline, the C call.
@@ -159,9 +165,9 @@ func marshalParams(params any) ([]byte, error) {
 	case nil:
 		return nil, nil
 	case json.RawMessage:
-		return p, nil
+		return rawParams(p)
 	case []byte:
-		return p, nil
+		return rawParams(p)
 	}
 	body, err := json.Marshal(params)
 	if err != nil {
@@ -169,4 +175,13 @@ func marshalParams(params any) ([]byte, error) {
 			Message: "params: " + err.Error(), cause: err}
 	}
 	return body, nil
+}
+
+// rawParams passes JSON text through; a NUL byte would silently cut it short on the C side.
+func rawParams(text []byte) ([]byte, error) {
+	if bytes.IndexByte(text, 0) >= 0 {
+		return nil, &Error{Status: StatusInvalidJSON, Name: StatusInvalidJSON.String(),
+			Message: "params contain a NUL byte"}
+	}
+	return text, nil
 }

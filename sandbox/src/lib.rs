@@ -23,6 +23,22 @@
 //! * `POST /_sandbox/reset` — seeded state, no faults, empty log, quota back to the start-up config.
 //! * `POST /_sandbox/quota` — `{"per_hour": N|null, "status": 429}`; `GET /_sandbox/quota`.
 //! * `GET /_sandbox/info` — base URL, token, credentials, seeded ids.
+//!
+//! # Seeded state
+//! * [`TEMPLATE_LOYALTY`]: `%CLIENT_NAME%` text, `%PHONE%` phone (unique), `%EMAIL%` email, `%BIRTHDAY%`
+//!   date (`dd.MM.yyyy`), `%VISIT%` date_time (`dd.MM.yyyy HH:mm`), `%LEVEL%` list (Silver/Gold/Platinum),
+//!   `%SUBSCRIBED%` flag, `%BONUS%` number, `%_BALANCE%` number.
+//! * [`TEMPLATE_GIFT`]: `%CODE%` text (unique), `%AMOUNT%` number.
+//! * No cards; sale [`SEED_SALE_ID`]; product [`SEED_PRODUCT_ID`] of company [`COMPANY_ID`].
+//!
+//! # Choices where the vendor is silent
+//! * Variable names must carry their `%` (`values[%PHONE%]`); `values[PHONE]` is an unknown variable (400).
+//! * Values are stored as sent; uniqueness and look-ups compare phones as E.164, e-mails case-insensitively.
+//! * Every unique variable is required (500 `Provided field (X) is unique and must be set.`).
+//! * `getcard` by values needs at least one unique variable among them (400 otherwise).
+//! * A duplicate `cardCode` is a 409 in the same format as a duplicated variable.
+//! * Order of checks: unknown path/method 404, wrong verb 405, auth 401, quota, then the method.
+//! * JSON request bodies are not read (logged as `content_type: "other"`).
 
 mod api;
 mod control;
@@ -379,3 +395,9 @@ impl Drop for Sandbox {
         self.stop();
     }
 }
+
+// The CLI moves a Sandbox between threads and shares it: keep it Send + Sync.
+const _: fn() = || {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Sandbox>();
+};

@@ -200,7 +200,7 @@ fn delay_and_rust_api() {
     assert!(t.elapsed() < Duration::from_millis(300));
 
     // delay after processing: the change is visible while the reply is still delayed
-    sb.add_fault(Fault::delay("createcard", 600).after_processing());
+    sb.add_fault(Fault::delay("createcard", 2000).after_processing());
     let port = sb.port();
     let token = sb.token().to_string();
     let h = std::thread::spawn(move || {
@@ -213,9 +213,16 @@ fn delay_and_rust_api() {
         s.write_all(&[req.as_bytes(), &body].concat()).unwrap();
         read_response(&mut s).unwrap().status
     });
-    std::thread::sleep(Duration::from_millis(250));
-    let cards = api(&sb, "getcards", &[("templateId", TEMPLATE_GIFT)]).ok();
-    assert_eq!(cards.as_array().unwrap().len(), 1);
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    loop {
+        let cards = api(&sb, "getcards", &[("templateId", TEMPLATE_GIFT)]).ok();
+        if cards.as_array().unwrap().len() == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the delayed card never appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!h.is_finished(), "the reply came before the delay ended");
     assert_eq!(h.join().unwrap(), 200);
 
     // the Rust API builds on the same queue

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "json_mini.h"
+
 const struct op OPS[] = {
     {"getatoken", "get_a_token", passteam_get_a_token},
     {"getlisttemplates", "get_list_templates", passteam_get_list_templates},
@@ -38,4 +40,25 @@ const struct op *op_named(const char *name)
         if (strcmp(OPS[i].name, name) == 0)
             return &OPS[i];
     return NULL;
+}
+
+int op_needs_params(const char *name)
+{
+    const char *table = passteam_methods_json();
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < jm_len(table); i++) {
+        const char *m = jm_at(table, i);
+        const char *params = jm_get(m, "params");
+        if (!jm_string_is(jm_get(m, "name"), name))
+            continue;
+        if (jm_len(jm_get(m, "one_of")) > 0)
+            return 1;
+        for (j = 0; j < jm_len(params); j++)
+            if (jm_bool(jm_get(jm_at(params, j), "required")) == 1)
+                return 1;
+        return 0;
+    }
+    return -1;
 }

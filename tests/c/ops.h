@@ -24,4 +24,10 @@ extern const size_t OPS_COUNT;
 /* The entry for a wire name, or NULL. */
 const struct op *op_named(const char *name);
 
+/*
+ * 1 when passteam_methods_json says the operation cannot run without params (a required param, or a
+ * one_of list of alternatives): empty params must then give PASSTEAM_ERR_VALIDATION, before any request.
+ */
+int op_needs_params(const char *name);
+
 #endif /* PASSTEAM_TEST_OPS_H */

@@ -1,0 +1,204 @@
+//! `AddIn.Passteam.Client`: the object 1C code creates. It turns 1C arguments into a core call and the
+//! outcome into a result string, `ПоследняяОшибка` / `КодОшибки`, and (by default) a 1C exception.
+
+use crate::args::{flag, json_params, text, timeout};
+use crate::catalog::{self, Action, Prop, PROPS};
+use crate::native::connection::{ADDIN_E_VERY_IMPORTANT, E_FAIL};
+use crate::native::{Addin, Arg, Connection, Names, Value1C};
+use crate::settings::Settings;
+use passteam::{Client, Error};
+use serde_json::Value;
+
+/// The source the platform shows with our exceptions.
+pub const ERROR_SOURCE: &str = "Passteam";
+
+/// The state of one `AddIn.Passteam.Client` object.
+pub struct PassteamAddIn {
+    props: Vec<Names>,
+    methods: Vec<Names>,
+    actions: Vec<Action>,
+    connection: Option<Connection>,
+    settings: Settings,
+    /// Built when `Settings` is written, or at the first call.
+    client: Option<Client>,
+    last_error: String,
+    error_code: i32,
+    raise_exceptions: bool,
+}
+
+impl Default for PassteamAddIn {
+    fn default() -> Self {
+        let (methods, actions) = catalog::methods().into_iter().unzip();
+        PassteamAddIn {
+            props: catalog::prop_names(),
+            methods,
+            actions,
+            connection: None,
+            settings: Settings::default(),
+            client: None,
+            last_error: String::new(),
+            error_code: 0,
+            raise_exceptions: true,
+        }
+    }
+}
+
+impl PassteamAddIn {
+    /// "ПолучитьКарту / GetCard", for messages.
+    fn method_title(&self, num: usize) -> String {
+        format!("{} / {}", self.methods[num].russian, self.methods[num].english)
+    }
+
+    fn run(&mut self, num: usize, args: &[Arg<'_>]) -> Result<Value, Error> {
+        let arg = |i: usize| args.get(i).copied().unwrap_or(Arg::Empty);
+        let title = self.method_title(num);
+        // Arguments are checked before the client is built, so that a bad argument is reported as such.
+        let (method, params, deadline) = match self.actions[num] {
+            Action::Call => (
+                text(arg(0), &format!("{title}: parameter 1 (Метод / Method)"))?,
+                json_params(arg(1), &format!("{title}: parameter 2 (ПараметрыJSON / ParamsJSON)"))?,
+                timeout(arg(2), &format!("{title}: parameter 3 (ТаймаутМс / TimeoutMs)"))?,
+            ),
+            Action::Operation(m) => {
+                (m.name.to_owned(), json_params(arg(0), &format!("{title}: parameter 1 (ПараметрыJSON / ParamsJSON)"))?, None)
+            }
+        };
+        if self.client.is_none() {
+            self.client = Some(self.settings.client()?);
+        }
+        let client = self.client.as_ref().expect("built above");
+        client.call_with_timeout(&method, params, deadline)
+    }
+
+    fn succeed(&mut self) {
+        self.last_error.clear();
+        self.error_code = 0;
+    }
+
+    /// Records the error; raises it through the platform when `ВызыватьИсключения` is on. Returns
+    /// whether the platform call must fail (it must, to raise).
+    fn fail(&mut self, error: &Error) -> bool {
+        self.last_error = error.to_json().to_string();
+        self.error_code = error.status.code();
+        if !self.raise_exceptions {
+            return false;
+        }
+        if let Some(connection) = self.connection {
+            connection.add_error(ADDIN_E_VERY_IMPORTANT, ERROR_SOURCE, &error.message, E_FAIL);
+        }
+        true
+    }
+
+    fn write_prop(&mut self, prop: Prop, value: Arg<'_>) -> Result<(), Error> {
+        let title = PROPS.iter().find(|(p, ..)| *p == prop).map_or(String::new(), |(_, en, ru)| format!("{ru} / {en}"));
+        match prop {
+            Prop::Settings => {
+                let config = match value {
+                    Arg::Empty => String::new(),
+                    other => text(other, &title)?,
+                };
+                self.client = Some(self.settings.replace(&config)?);
+            }
+            Prop::RaiseExceptions => self.raise_exceptions = flag(value, &title)?,
+            Prop::LastError | Prop::ErrorCode | Prop::Version => {
+                return Err(Error::invalid_argument(format!("{title} is read-only")))
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Addin for PassteamAddIn {
+    fn init(&mut self, connection: Option<Connection>) -> bool {
+        self.connection = connection;
+        true
+    }
+
+    fn done(&mut self) {
+        self.connection = None;
+        self.client = None;
+    }
+
+    fn extension_name(&self) -> &str {
+        ERROR_SOURCE
+    }
+
+    fn props(&self) -> &[Names] {
+        &self.props
+    }
+
+    fn methods(&self) -> &[Names] {
+        &self.methods
+    }
+
+    fn prop_readable(&self, _num: usize) -> bool {
+        true
+    }
+
+    fn prop_writable(&self, num: usize) -> bool {
+        PROPS[num].0.writable()
+    }
+
+    fn get_prop(&mut self, num: usize) -> Option<Value1C> {
+        Some(match PROPS[num].0 {
+            Prop::Settings => Value1C::Text(self.settings.masked()),
+            Prop::LastError => Value1C::Text(self.last_error.clone()),
+            Prop::ErrorCode => Value1C::Int(self.error_code),
+            Prop::RaiseExceptions => Value1C::Bool(self.raise_exceptions),
+            Prop::Version => Value1C::Text(passteam::VERSION.to_owned()),
+        })
+    }
+
+    fn set_prop(&mut self, num: usize, value: Arg<'_>) -> bool {
+        match self.write_prop(PROPS[num].0, value) {
+            Ok(()) => {
+                self.succeed();
+                true
+            }
+            Err(e) => !self.fail(&e),
+        }
+    }
+
+    fn param_count(&self, method: usize) -> usize {
+        self.actions[method].param_count()
+    }
+
+    fn param_default(&self, method: usize, param: usize) -> Option<Value1C> {
+        match (self.actions[method], param) {
+            (Action::Call, 0) => None,
+            (Action::Call, 2) => Some(Value1C::Int(0)),
+            _ => Some(Value1C::Text("{}".into())),
+        }
+    }
+
+    fn has_ret_val(&self, _method: usize) -> bool {
+        true
+    }
+
+    fn call(&mut self, method: usize, args: &[Arg<'_>]) -> Option<Value1C> {
+        match self.run(method, args) {
+            Ok(result) => {
+                self.succeed();
+                Some(Value1C::Text(result.to_string()))
+            }
+            Err(e) if self.fail(&e) => None,
+            Err(_) => Some(Value1C::Empty),
+        }
+    }
+
+    fn on_panic(&mut self, entry: &'static str) {
+        let error = Error::internal(format!(
+            "a bug in the Passteam add-in: a panic was caught in {entry}; the object remains usable"
+        ));
+        if matches!(entry, "CallAsFunc" | "CallAsProc" | "SetPropVal") {
+            self.fail(&error);
+        } else {
+            self.last_error = error.to_json().to_string();
+            self.error_code = error.status.code();
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "addin_tests.rs"]
+mod tests;

@@ -1,0 +1,172 @@
+//! The names 1C code uses: the properties, `Выполнить` / `Call`, and one method per operation of the
+//! core's method table.
+//!
+//! The per-operation methods are built from `passteam::METHODS`, so a new operation appears in 1C by
+//! itself; only its Russian name is kept here (a test fails when an operation has none).
+
+use crate::native::Names;
+use passteam::Method;
+
+/// The Russian name of each operation, keyed by its wire name.
+pub const RUSSIAN_NAMES: &[(&str, &str)] = &[
+    ("getatoken", "ПолучитьТокен"),
+    ("getlisttemplates", "ПолучитьСписокШаблонов"),
+    ("gettemplate", "ПолучитьШаблон"),
+    ("createcard", "СоздатьКарту"),
+    ("getcard", "ПолучитьКарту"),
+    ("updatecard", "ОбновитьКарту"),
+    ("getcardswithpagination", "ПолучитьКартыПостранично"),
+    ("checkvariablevalue", "ПроверитьЗначениеПеременной"),
+    ("distribute", "ОтправитьСсылкуНаКарту"),
+    ("deletecard", "УдалитьКарту"),
+    ("updatecards", "ОбновитьКарты"),
+    ("gettemplates", "ПолучитьШаблоны"),
+    ("getcards", "ПолучитьКарты"),
+    ("sendpush", "ОтправитьУведомление"),
+    ("getsale", "ПолучитьПродажу"),
+    ("updatesale", "ОбновитьПродажу"),
+    ("deletesale", "УдалитьПродажу"),
+    ("createproduct", "СоздатьТовар"),
+    ("updateproduct", "ОбновитьТовар"),
+    ("deleteproduct", "УдалитьТовар"),
+    ("listproducts", "ПолучитьСписокТоваров"),
+    ("issuecard", "ВыдатьКарту"),
+    ("updateclient", "ОбновитьКлиента"),
+];
+
+/// The Russian name of an operation, if the table has one.
+pub fn russian_name(wire: &str) -> Option<&'static str> {
+    RUSSIAN_NAMES.iter().find(|(w, _)| *w == wire).map(|(_, ru)| *ru)
+}
+
+/// The English name: the camel name with a capital first letter (`getCard` -> `GetCard`).
+pub fn english_name(camel: &str) -> String {
+    let mut chars = camel.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+/// The properties, in the order of their numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prop {
+    /// The config JSON; writing it rebuilds the client, reading it masks the token.
+    Settings,
+    /// The error object JSON of the last call, "" after a success.
+    LastError,
+    /// The status number of the last call (0 = success).
+    ErrorCode,
+    /// Whether failures raise 1C exceptions (default true).
+    RaiseExceptions,
+    /// The SDK's version.
+    Version,
+}
+
+/// Every property with its English and Russian name.
+pub const PROPS: &[(Prop, &str, &str)] = &[
+    (Prop::Settings, "Settings", "Настройки"),
+    (Prop::LastError, "LastError", "ПоследняяОшибка"),
+    (Prop::ErrorCode, "ErrorCode", "КодОшибки"),
+    (Prop::RaiseExceptions, "RaiseExceptions", "ВызыватьИсключения"),
+    (Prop::Version, "Version", "Версия"),
+];
+
+impl Prop {
+    pub fn writable(self) -> bool {
+        matches!(self, Prop::Settings | Prop::RaiseExceptions)
+    }
+}
+
+/// What a method number does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// `Выполнить(Метод, ПараметрыJSON, ТаймаутМс)` / `Call(Method, ParamsJSON, TimeoutMs)`.
+    Call,
+    /// One operation of the table: `(ПараметрыJSON)` / `(ParamsJSON)`.
+    Operation(&'static Method),
+}
+
+impl Action {
+    /// The number of parameters the platform is told about.
+    pub fn param_count(self) -> usize {
+        match self {
+            Action::Call => 3,
+            Action::Operation(_) => 1,
+        }
+    }
+}
+
+/// The method list: `Выполнить` / `Call` first, then the operations in the table's order.
+pub fn methods() -> Vec<(Names, Action)> {
+    let call = (Names { english: "Call".into(), russian: "Выполнить".into() }, Action::Call);
+    let operations = passteam::METHODS.iter().map(|m| {
+        let english = english_name(m.camel);
+        // A new operation without a Russian name still works in 1C under its English name (both
+        // aliases); the catalogue test makes sure that never ships.
+        let russian = russian_name(m.name).map_or_else(|| english.clone(), str::to_owned);
+        (Names { english, russian }, Action::Operation(m))
+    });
+    std::iter::once(call).chain(operations).collect()
+}
+
+/// The property names, for the platform.
+pub fn prop_names() -> Vec<Names> {
+    PROPS.iter().map(|(_, en, ru)| Names { english: (*en).into(), russian: (*ru).into() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::native::text::same_name;
+
+    #[test]
+    fn every_operation_has_a_russian_name_and_no_stale_entries() {
+        for m in passteam::METHODS {
+            assert!(russian_name(m.name).is_some(), "no Russian name for {}: add it to RUSSIAN_NAMES", m.name);
+        }
+        for (wire, _) in RUSSIAN_NAMES {
+            assert!(passteam::METHODS.iter().any(|m| m.name == *wire), "{wire} is not in the method table");
+        }
+    }
+
+    #[test]
+    fn method_list_follows_the_core_table() {
+        let list = methods();
+        assert_eq!(list.len(), passteam::METHODS.len() + 1);
+        assert_eq!(list[0].1, Action::Call);
+        // The same operations as passteam_methods_json(), in its order, with the contract's names.
+        let described = passteam::ffi::methods_json();
+        let described = described.as_array().expect("an array");
+        assert_eq!(described.len(), list.len() - 1);
+        for ((names, action), entry) in list[1..].iter().zip(described) {
+            let Action::Operation(m) = action else { panic!("{names:?} is not an operation") };
+            assert_eq!(entry["name"], m.name);
+            assert_eq!(names.english, english_name(entry["camel"].as_str().unwrap()));
+            assert!(names.english.starts_with(char::is_uppercase), "{}", names.english);
+        }
+        let find = |en: &str| list.iter().find(|(n, _)| n.english == en).map(|(n, _)| n.russian.as_str());
+        assert_eq!(find("GetCard"), Some("ПолучитьКарту"));
+        assert_eq!(find("CreateCard"), Some("СоздатьКарту"));
+        assert_eq!(find("UpdateCard"), Some("ОбновитьКарту"));
+        assert_eq!(find("IssueCard"), Some("ВыдатьКарту"));
+        assert_eq!(find("UpdateClient"), Some("ОбновитьКлиента"));
+        assert_eq!(find("GetAToken"), Some("ПолучитьТокен"));
+    }
+
+    #[test]
+    fn names_are_unique_ignoring_case() {
+        let mut all: Vec<String> = methods().into_iter().flat_map(|(n, _)| [n.english, n.russian]).collect();
+        all.extend(PROPS.iter().flat_map(|(_, en, ru)| [en.to_string(), ru.to_string()]));
+        for (i, a) in all.iter().enumerate() {
+            let wide: Vec<u16> = a.encode_utf16().collect();
+            for b in &all[i + 1..] {
+                assert!(!same_name(&wide, b), "{a} and {b} collide");
+            }
+        }
+    }
+
+    #[test]
+    fn english_names_capitalise_the_camel_name() {
+        assert_eq!(english_name("getCard"), "GetCard");
+        assert_eq!(english_name("distribute"), "Distribute");
+        assert_eq!(english_name(""), "");
+    }
+}

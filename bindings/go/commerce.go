@@ -1,0 +1,61 @@
+package passteam
+
+import "context"
+
+// The sales and products operations. Their REST paths are not public; the library serves them at
+// default paths that Config.Endpoints can move.
+
+// GetSale reads a sale.
+func (c *Client) GetSale(ctx context.Context, id string) (Sale, error) {
+	var out Sale
+	err := c.do(ctx, "getsale", map[string]string{"id": id}, &out)
+	return out, err
+}
+
+// UpdateSale writes a sale (creating it when the id is new) and returns it as stored.
+func (c *Client) UpdateSale(ctx context.Context, sale SaleUpdate) (Sale, error) {
+	var out Sale
+	err := c.do(ctx, "updatesale", sale, &out)
+	return out, err
+}
+
+// DeleteSale deletes a sale; ErrNotFound when there is none.
+func (c *Client) DeleteSale(ctx context.Context, id string) error {
+	return c.do(ctx, "deletesale", map[string]string{"id": id}, nil)
+}
+
+// CreateProduct adds a product to a company's catalogue. It is never resent automatically.
+func (c *Client) CreateProduct(ctx context.Context, companyID, name string, price float64) (Product, error) {
+	params := struct {
+		CompanyID string  `json:"companyId"`
+		Name      string  `json:"name"`
+		Price     float64 `json:"price"`
+	}{companyID, name, price}
+	var out Product
+	err := c.do(ctx, "createproduct", params, &out)
+	return out, err
+}
+
+// UpdateProduct changes a product's name or price.
+func (c *Client) UpdateProduct(ctx context.Context, update ProductUpdate) (Product, error) {
+	var out Product
+	err := c.do(ctx, "updateproduct", update, &out)
+	return out, err
+}
+
+// DeleteProduct deletes a product; ErrNotFound when there is none.
+func (c *Client) DeleteProduct(ctx context.Context, id string) error {
+	return c.do(ctx, "deleteproduct", map[string]string{"id": id}, nil)
+}
+
+// ListProducts reads one page of a company's products (page and perPage 0 = the server's default).
+func (c *Client) ListProducts(ctx context.Context, companyID string, page, perPage int) (ProductPage, error) {
+	params := struct {
+		CompanyID string `json:"companyId"`
+		Page      int    `json:"page,omitempty"`
+		PerPage   int    `json:"perPage,omitempty"`
+	}{companyID, page, perPage}
+	var out ProductPage
+	err := c.do(ctx, "listproducts", params, &out)
+	return out, err
+}

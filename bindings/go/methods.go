@@ -1,0 +1,88 @@
+package passteam
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// MethodInfo describes one operation, as the library's method table (passteam_methods_json) does.
+type MethodInfo struct {
+	Name       string      `json:"name"`  // wire name: "getcard"
+	Snake      string      `json:"snake"` // "get_card"
+	Camel      string      `json:"camel"` // "getCard"; the Go method is the same with a capital
+	Kind       string      `json:"kind"`  // "oapi", "rest" or "scenario"
+	Verb       string      `json:"verb"`
+	Path       string      `json:"path"`
+	Params     []ParamInfo `json:"params"`
+	OneOf      [][]string  `json:"one_of"`
+	Idempotent bool        `json:"idempotent"` // safe to resend: retried on transport errors
+	Deprecated bool        `json:"deprecated"`
+	Auth       bool        `json:"auth"`
+	Summary    string      `json:"summary"`
+}
+
+// ParamInfo describes one parameter of an operation.
+type ParamInfo struct {
+	Name     string `json:"name"`
+	Required bool   `json:"required"`
+	Type     string `json:"type"`
+}
+
+// Methods returns the library's table of operations: every name Client.Call accepts.
+func Methods() ([]MethodInfo, error) {
+	var out []MethodInfo
+	if err := json.Unmarshal(nativeMethodsJSON(), &out); err != nil {
+		return nil, fmt.Errorf("passteam: the library's method table is not readable: %w", err)
+	}
+	return out, nil
+}
+
+// operations maps each wire name to the Client method that runs it. A test checks it against
+// Methods() and against the Client's method set, so that an operation added to the library
+// cannot be missed here.
+var operations = map[string]string{
+	"getatoken":              "GetAToken",
+	"getlisttemplates":       "GetListTemplates",
+	"gettemplate":            "GetTemplate",
+	"createcard":             "CreateCard",
+	"getcard":                "GetCard",
+	"updatecard":             "UpdateCard",
+	"getcardswithpagination": "GetCardsWithPagination",
+	"checkvariablevalue":     "CheckVariableValue",
+	"distribute":             "Distribute",
+	"deletecard":             "DeleteCard",
+	"updatecards":            "UpdateCards",
+	"gettemplates":           "GetTemplates",
+	"getcards":               "GetCards",
+	"sendpush":               "SendPush",
+	"getsale":                "GetSale",
+	"updatesale":             "UpdateSale",
+	"deletesale":             "DeleteSale",
+	"createproduct":          "CreateProduct",
+	"updateproduct":          "UpdateProduct",
+	"deleteproduct":          "DeleteProduct",
+	"listproducts":           "ListProducts",
+	"issuecard":              "IssueCard",
+	"updateclient":           "UpdateClient",
+}
+
+// Version returns the linked library's version, e.g. "0.1.0".
+func Version() string {
+	return nativeVersion()
+}
+
+// ABIVersion returns the linked library's C ABI version as (major, minor).
+func ABIVersion() (major, minor int) {
+	v := nativeABIVersion()
+	return int(v >> 16), int(v & 0xffff)
+}
+
+// debugPanic makes the library panic on purpose and returns the error it reports (test support:
+// it proves that a panic in the library comes back as ErrInternal, never as a crash).
+func debugPanic() error {
+	status, doc := nativeDebugPanic()
+	if status == int(StatusOK) {
+		return nil
+	}
+	return parseError(status, doc)
+}
