@@ -60,11 +60,4 @@ impl Memory {
         }
         Some((buf, units))
     }
-
-    /// Returns memory obtained from this manager (used only to undo an allocation we could not hand over).
-    pub fn free(&self, ptr: NonNull<u16>) {
-        let mut raw = ptr.as_ptr().cast::<c_void>();
-        // SAFETY: `ptr` came from `alloc_wide` on this manager and was not handed to the platform.
-        unsafe { ((*(*self.0.as_ptr()).vtable).free_memory)(self.0.as_ptr(), &mut raw) };
-    }
 }

@@ -11,6 +11,8 @@ pub mod memory;
 pub mod text;
 pub mod types;
 pub mod variant;
+#[cfg(test)]
+pub mod testing;
 
 pub use component::{Addin, Component, Names};
 pub use connection::Connection;

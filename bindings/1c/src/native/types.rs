@@ -78,7 +78,8 @@ pub struct TVariant {
     pub vt: u16,
 }
 
-/// The `VTYPE_*` codes (`enum VARENUM`).
+/// The `VTYPE_*` codes (`enum VARENUM`), all of them, as the header lists them.
+#[allow(dead_code)]
 pub mod vt {
     pub const EMPTY: u16 = 0;
     pub const NULL: u16 = 1;
