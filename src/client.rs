@@ -59,6 +59,15 @@ impl Client {
         self.call_with_timeout(method, params, None)
     }
 
+    /// As [`Client::call`], with the result read into a type of [`crate::models`] (or any serde type).
+    /// A result that does not fit the type is `PASSTEAM_ERR_PROTOCOL`.
+    pub fn call_as<T: serde::de::DeserializeOwned>(&self, method: &str, params: Value) -> Result<T> {
+        let value = self.call(method, params)?;
+        serde_json::from_value(value).map_err(|e| {
+            Error::new(Status::Protocol, format!("{method}: the result does not have the expected shape: {e}"))
+        })
+    }
+
     /// As [`Client::call`], with a deadline shorter than the configured `timeout_ms` for this call only
     /// (a longer one is cut to the configured timeout).
     pub fn call_with_timeout(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<Value> {

@@ -31,6 +31,7 @@ pub mod error;
 pub mod ffi;
 pub mod log;
 pub mod methods;
+pub mod models;
 pub mod quota;
 pub mod request;
 pub mod response;

@@ -181,6 +181,16 @@ fn scenarios_issue_and_update() {
     let c = client(&sb);
     let first = c.issue_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(7), "BONUS": 0}})).unwrap();
     assert_eq!(first["created"], true);
+    let typed: passteam::models::IssuedCard =
+        c.call_as("issueCard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(7)}})).unwrap();
+    assert!(!typed.created);
+    assert_eq!(typed.card.card_id, first["card"]["cardId"].as_str().unwrap());
+    assert_eq!(typed.card.value("PHONE"), Some(phone(7).as_str()));
+    let page: passteam::models::CardsPage =
+        c.call_as("getCardsWithPagination", json!({"templateId": TEMPLATE_LOYALTY})).unwrap();
+    assert_eq!(page.cards.len(), 1);
+    let e = c.call_as::<Vec<passteam::models::Card>>("getCard", json!({"cardId": first["card"]["cardId"]})).unwrap_err();
+    assert_eq!(e.status, Status::Protocol, "a card is not a list of cards");
     let again = c.issue_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(7), "BONUS": 0}})).unwrap();
     assert_eq!(again["created"], false);
     assert_eq!(again["card"]["cardId"], first["card"]["cardId"]);
