@@ -125,7 +125,10 @@ impl Client {
                     let result = response::interpret(reply.status, &reply.body);
                     self.log_attempt(method, attempt, started, Some(reply.status), result.as_ref().err(), &fields);
                     match result {
-                        Ok(value) => return Ok(value),
+                        Ok(value) => {
+                            self.quota.succeeded();
+                            return Ok(value);
+                        }
                         Err(e) => {
                             if e.status == Status::RateLimited {
                                 if let (Some(limit), Some(window)) = (e.details.get("limit"), e.details.get("window")) {

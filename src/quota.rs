@@ -3,6 +3,10 @@
 //! Passteam refuses requests past the tariff's limit with `You can only make N requests per hour`.
 //! Hammering it then only burns more of tomorrow's budget, so once the budget is spent (ours, or the
 //! server's as its message tells us) calls fail at once with `retry_after_ms` instead.
+//!
+//! We do not know where the server's hour started, so a refusal does not lock the client out for a whole
+//! hour: it pauses the client for [`FIRST_PAUSE`], then lets one request probe; each further refusal in a
+//! row doubles the pause, up to the refused window's length. A success ends the streak.
 
 use crate::error::{Error, Result, Status};
 use serde_json::Value;
@@ -11,6 +15,8 @@ use std::time::{Duration, Instant};
 
 const HOUR: Duration = Duration::from_secs(3600);
 const DAY: Duration = Duration::from_secs(24 * 3600);
+/// The pause after the server's first refusal.
+pub const FIRST_PAUSE: Duration = Duration::from_secs(60);
 
 /// A fixed window that starts with its first request.
 #[derive(Debug)]
@@ -51,23 +57,47 @@ impl Window {
     }
 }
 
+/// The server's refusals in a row, and the pause they impose.
+#[derive(Debug, Default)]
+struct Refusals {
+    streak: u32,
+    until: Option<Instant>,
+    limit: u64,
+    window: &'static str,
+}
+
+#[derive(Debug)]
+struct State {
+    windows: [Window; 2],
+    refusals: Refusals,
+}
+
 /// The budget of one client.
 #[derive(Debug)]
 pub struct Quota {
-    windows: Mutex<[Window; 2]>,
+    state: Mutex<State>,
 }
 
 impl Quota {
     /// `0` for either limit means no budget for that window.
     pub fn new(per_hour: u64, per_day: u64) -> Quota {
-        Quota { windows: Mutex::new([Window::new(HOUR, per_hour), Window::new(DAY, per_day)]) }
+        Quota {
+            state: Mutex::new(State {
+                windows: [Window::new(HOUR, per_hour), Window::new(DAY, per_day)],
+                refusals: Refusals::default(),
+            }),
+        }
     }
 
     /// Takes one request from the budget, or says how long to wait.
     pub fn acquire(&self) -> Result<()> {
         let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let mut wait = None;
+        if let Some(until) = state.refusals.until.filter(|u| *u > now) {
+            wait = Some((until - now, state.refusals.window, state.refusals.limit));
+        }
+        let windows = &mut state.windows;
         for (w, name) in windows.iter_mut().zip(["hour", "day"]) {
             w.roll(now);
             if let Some(d) = w.wait(now) {
@@ -81,8 +111,8 @@ impl Quota {
             let mut e = Error::new(
                 Status::RateLimited,
                 format!(
-                    "the request budget of {limit} requests per {window} is spent; \
-                     the call was not sent, try again in {} s",
+                    "the request budget of {limit} requests per {window} is spent (Passteam's limit or the \
+                     configured quota); the call was not sent, try again in {} s",
                     ms.div_ceil(1000)
                 ),
             )
@@ -98,24 +128,37 @@ impl Quota {
         Ok(())
     }
 
-    /// The server said its limit is `limit` per `window` and that it is reached: lower ours to match
-    /// and mark the current window spent.
+    /// The server said its limit is `limit` per `window` and that it is reached: lower ours to match and
+    /// pause (60 s, doubling with each refusal in a row, at most the window's length).
     pub fn learn(&self, limit: u64, window: &str) {
         let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let w = if window == "day" { &mut windows[1] } else { &mut windows[0] };
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let (index, length, name) = if window == "day" { (1, DAY, "day") } else { (0, HOUR, "hour") };
+        let w = &mut state.windows[index];
         w.roll(now);
         w.limit = if w.limit == 0 { limit.max(1) } else { w.limit.min(limit.max(1)) };
-        w.started.get_or_insert(now);
-        w.used = w.used.max(w.limit);
+        let r = &mut state.refusals;
+        r.streak = r.streak.saturating_add(1);
+        let pause = FIRST_PAUSE.saturating_mul(1 << (r.streak - 1).min(12)).min(length);
+        r.until = Some(now + pause);
+        r.limit = limit;
+        r.window = name;
+    }
+
+    /// A request went through: the server's refusals are over.
+    pub fn succeeded(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.refusals.streak > 0 {
+            state.refusals = Refusals::default();
+        }
     }
 
     /// Requests left in the hourly and the daily window (`None` = no budget set).
     pub fn remaining(&self) -> (Option<u64>, Option<u64>) {
         let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let mut left = [None, None];
-        for (i, w) in windows.iter_mut().enumerate() {
+        for (i, w) in state.windows.iter_mut().enumerate() {
             w.roll(now);
             if w.limit > 0 {
                 left[i] = Some(w.limit.saturating_sub(w.used));
@@ -143,12 +186,26 @@ mod tests {
     }
 
     #[test]
-    fn server_message_lowers_the_limit() {
+    fn server_message_lowers_the_limit_and_pauses() {
         let q = Quota::new(30_000, 350_000);
         q.acquire().unwrap();
         q.learn(100, "hour");
-        assert_eq!(q.remaining().0, Some(0));
-        assert_eq!(q.acquire().unwrap_err().details["limit"], 100);
+        assert_eq!(q.remaining().0, Some(99), "the hourly budget is now the server's");
+        let e = q.acquire().unwrap_err();
+        assert_eq!(e.details["limit"], 100);
+        let first = e.retry_after_ms.unwrap();
+        assert!(first > 59_000 && first <= 60_000, "{first}");
+        q.learn(100, "hour");
+        let second = q.acquire().unwrap_err().retry_after_ms.unwrap();
+        assert!(second > 119_000 && second <= 120_000, "doubles: {second}");
+        for _ in 0..20 {
+            q.learn(100, "hour");
+        }
+        assert!(q.acquire().unwrap_err().retry_after_ms.unwrap() <= 3_600_000, "at most the window");
+        q.succeeded();
+        let q2 = Quota::new(0, 0);
+        q2.learn(5, "day");
+        assert_eq!(q2.acquire().unwrap_err().details["window"], "day");
     }
 
     #[test]

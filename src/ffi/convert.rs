@@ -4,7 +4,29 @@ use crate::error::{Error, Result, Status};
 use serde_json::Value;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
+
+thread_local! {
+    /// Set while this thread runs inside an export, where a panic is caught and reported as an error object.
+    static INSIDE_EXPORT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs, once, a panic hook that stays silent for panics caught by our exports (the caller gets the
+/// message in the error object; the host's stderr is not ours to write to) and hands every other panic
+/// to the hook that was there before, so a Rust host's own panics print as usual.
+fn install_quiet_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !INSIDE_EXPORT.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
 
 /// Reads a C string argument; NULL and non-UTF-8 are `InvalidArgument` naming the argument.
 ///
@@ -51,7 +73,11 @@ pub(crate) fn into_c_string(text: String) -> *mut c_char {
 
 /// Runs `body` with panics caught; a panic becomes `Internal` with the panic's message.
 pub(crate) fn guarded<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    install_quiet_hook();
+    let outer = INSIDE_EXPORT.with(|flag| flag.replace(true));
+    let caught = catch_unwind(AssertUnwindSafe(body));
+    INSIDE_EXPORT.with(|flag| flag.set(outer));
+    match caught {
         Ok(result) => result,
         Err(payload) => {
             let what = payload

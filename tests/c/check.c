@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "passteam.h"
+
 static unsigned long passed;
 static unsigned long failed;
 
@@ -22,6 +24,12 @@ int check_record(int ok, const char *file, int line, const char *fmt, ...)
     va_end(args);
     fputc('\n', stderr);
     return 0;
+}
+
+int check_status(int32_t got, int32_t want, const char *file, int line, const char *expr)
+{
+    return check_record(got == want, file, line, "%s = %d (%s), wanted %d (%s)", expr, (int)got,
+                        passteam_status_name(got), (int)want, passteam_status_name(want));
 }
 
 int check_summary(void)

@@ -5,7 +5,7 @@
 #include "json_mini.h"
 #include "test_support.h"
 
-/* Expects passteam_client_new(config) to fail with status; returns the error's message check result. */
+/* Expects passteam_client_new(config) to fail with status and an error object whose message has message_part. */
 static void refused(const char *config, int32_t status, const char *message_part)
 {
     PassteamClient *client = (PassteamClient *)&client; /* any non-NULL value: must be overwritten */

@@ -79,6 +79,37 @@ static void server_side(struct test_env *env)
     passteam_string_free(out);
 }
 
+/*
+ * The server's "You can only make N requests per hour" is RATE_LIMITED; the client then holds its own
+ * calls back until the hour is over instead of hammering the API, so each case gets a fresh client.
+ */
+static void rate_limited(struct test_env *env)
+{
+    const char *config = "{\"base_url\": \"%s\", \"token\": \"%s\", \"max_attempts\": 1}";
+    PassteamClient *client = NEW_CLIENT(config, env->base_url, env->token);
+    char log[4096] = "";
+    char *out;
+
+    CHECK(sandbox_add_fault(env->base_url, "{\"method\": \"gettemplate\", \"kind\": \"status\", \"status\": 429, "
+                                           "\"times\": 1}"));
+    passteam_string_free(provoke(passteam_get_template, client, TEMPLATE_PARAMS, PASSTEAM_ERR_RATE_LIMITED, "429"));
+    CHECK(sandbox_request(env->base_url, "DELETE", "/_sandbox/requests", NULL, NULL, 0) == 200);
+    out = provoke(passteam_get_template, client, TEMPLATE_PARAMS, PASSTEAM_ERR_RATE_LIMITED, "held back");
+    CHECK_MSG(jm_kind(jm_get(out, "retry_after_ms")) == 'n', "no retry_after_ms in %s", out);
+    passteam_string_free(out);
+    CHECK(sandbox_request(env->base_url, "GET", "/_sandbox/requests", NULL, log, sizeof log) == 200);
+    CHECK_MSG(jm_valid(log) && jm_len(log) == 0, "a held-back call reached the sandbox: %s", log);
+    passteam_client_free(client);
+
+    client = NEW_CLIENT(config, env->base_url, env->token);
+    CHECK(sandbox_request(env->base_url, "POST", "/_sandbox/quota", "{\"per_hour\": 0, \"status\": 429}", NULL, 0)
+          == 200);
+    passteam_string_free(provoke(passteam_get_template, client, TEMPLATE_PARAMS, PASSTEAM_ERR_RATE_LIMITED,
+                                 "quota spent"));
+    CHECK(sandbox_request(env->base_url, "POST", "/_sandbox/quota", "{\"per_hour\": null}", NULL, 0) == 200);
+    passteam_client_free(client);
+}
+
 static void injected(struct test_env *env)
 {
     /* One attempt only: these tests are about the status of a single failure, not about retries. */
@@ -108,15 +139,6 @@ static void injected(struct test_env *env)
     CHECK_MSG(jm_string_is(jm_get(out, "outcome"), "unknown"), "no \"outcome\": \"unknown\" in %s", out);
     passteam_string_free(out);
 
-    CHECK(sandbox_add_fault(env->base_url, "{\"method\": \"gettemplate\", \"kind\": \"status\", \"status\": 429, "
-                                           "\"times\": 1}"));
-    passteam_string_free(provoke(passteam_get_template, client, TEMPLATE_PARAMS, PASSTEAM_ERR_RATE_LIMITED, "429"));
-    CHECK(sandbox_request(env->base_url, "POST", "/_sandbox/quota", "{\"per_hour\": 0, \"status\": 429}", NULL, 0)
-          == 200);
-    passteam_string_free(provoke(passteam_get_template, client, TEMPLATE_PARAMS, PASSTEAM_ERR_RATE_LIMITED,
-                                 "quota spent"));
-    CHECK(sandbox_request(env->base_url, "POST", "/_sandbox/quota", "{\"per_hour\": null}", NULL, 0) == 200);
-
     /* A per-call deadline shorter than the server's delay: TIMEOUT, well before the delay ends. */
     CHECK(sandbox_add_fault(env->base_url, "{\"method\": \"gettemplate\", \"kind\": \"delay\", \"delay_ms\": 8000, "
                                            "\"times\": 1}"));
@@ -144,6 +166,7 @@ void test_error_statuses(struct test_env *env)
     client_side(env);
     server_side(env);
     injected(env);
+    rate_limited(env);
     out = provoke(passteam_get_template, wrong, TEMPLATE_PARAMS, PASSTEAM_ERR_AUTH, "wrong token");
     CHECK(jm_long(jm_get(out, "http_status"), &http) && (http == 401 || http == 403));
     passteam_string_free(out);

@@ -7,6 +7,7 @@
 #include "check.h"
 #include "json_mini.h"
 #include "ops.h"
+#include "sandbox_ctl.h"
 #include "test_support.h"
 
 /* Calls op with params and expects status: an error object on failure, valid JSON on success. */
@@ -25,9 +26,27 @@ static void expect(const struct op *op, const PassteamClient *client, const char
     passteam_string_free(out);
 }
 
+/* With out_json NULL nothing is sent, not even a valid non-idempotent request. */
+static void null_out_sends_nothing(struct test_env *env)
+{
+    const char *params = "{\"templateId\": \"" LOYALTY_TEMPLATE "\", \"values\": {\"PHONE\": \"+79160000099\"}}";
+    char log[4096] = "";
+
+    CHECK(sandbox_request(env->base_url, "DELETE", "/_sandbox/requests", NULL, NULL, 0) == 200);
+    CHECK_STATUS(passteam_create_card(env->client, params, NULL), PASSTEAM_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(passteam_issue_card(env->client, params, NULL), PASSTEAM_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(passteam_call(env->client, "createcard", params, NULL), PASSTEAM_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(passteam_call_with_timeout(env->client, "createcard", params, 5000, NULL),
+                 PASSTEAM_ERR_INVALID_ARGUMENT);
+    CHECK(sandbox_request(env->base_url, "GET", "/_sandbox/requests", NULL, log, sizeof log) == 200);
+    CHECK_MSG(jm_valid(log) && jm_len(log) == 0, "calls without out_json reached the sandbox: %s", log);
+}
+
 void test_misuse(struct test_env *env)
 {
     size_t i;
+
+    null_out_sends_nothing(env);
 
     for (i = 0; i < OPS_COUNT; i++) {
         const struct op *op = &OPS[i];

@@ -12,6 +12,9 @@
 
 #define CUSTOMER_PHONE "+79160000001"
 #define SCENARIO_PHONE "+79160000002"
+#define ID_SIZE 64
+#define ISSUE_PARAMS \
+    "{\"templateId\": \"" LOYALTY_TEMPLATE "\", \"values\": {\"PHONE\": \"" SCENARIO_PHONE "\"}}"
 
 struct step {
     const char *method;
@@ -19,13 +22,13 @@ struct step {
     char kind;           /* the result's JSON kind */
     const char *key;     /* a member of the result to look at, or NULL for the result itself */
     const char *want;    /* its exact JSON text (placeholders allowed), or NULL to only capture it */
-    char *capture;       /* when set, the member's string value is stored here */
+    char *capture;       /* when set, the member's string value is stored here (ID_SIZE bytes) */
 };
 
 void test_operations(struct test_env *env)
 {
-    static char card[64];
-    static char product[64];
+    static char card[ID_SIZE];
+    static char product[ID_SIZE];
     const struct step steps[] = {
         {"getatoken", "{\"nickname\": \"demo\", \"password\": \"demo\"}", 'o', "token", "\"{TOKEN}\"", NULL},
         {"getlisttemplates", NULL, 'a', NULL, NULL, NULL},
@@ -59,11 +62,9 @@ void test_operations(struct test_env *env)
         {"listproducts", "{\"companyId\": \"" COMPANY_ID "\", \"page\": 1, \"perPage\": 10}", 'o', "pageCount", "1",
          NULL},
         {"deleteproduct", "{\"id\": \"{PRODUCT}\"}", 'b', NULL, "true", NULL},
-        {"issuecard", "{\"templateId\": \"" LOYALTY_TEMPLATE "\", \"values\": {\"PHONE\": \"" SCENARIO_PHONE "\"}}", 'o',
-         "created", "true", NULL},
+        {"issuecard", ISSUE_PARAMS, 'o', "created", "true", NULL},
         /* Exactly once: the second issue finds the first card. */
-        {"issuecard", "{\"templateId\": \"" LOYALTY_TEMPLATE "\", \"values\": {\"PHONE\": \"" SCENARIO_PHONE "\"}}", 'o',
-         "created", "false", NULL},
+        {"issuecard", ISSUE_PARAMS, 'o', "created", "false", NULL},
         {"updateclient",
          "{\"templateId\": \"" LOYALTY_TEMPLATE "\", \"find\": {\"PHONE\": \"" SCENARIO_PHONE
          "\"}, \"values\": {\"BONUS\": \"3\"}}",
@@ -99,7 +100,8 @@ void test_operations(struct test_env *env)
                           s->key ? s->key : "result", want, out);
             }
             if (s->capture)
-                CHECK_MSG(jm_string(value, s->capture, 64), "passteam_%s: no string %s in %s", op->snake, s->key, out);
+                CHECK_MSG(jm_string(value, s->capture, ID_SIZE), "passteam_%s: no string %s in %s", op->snake,
+                          s->key, out);
         }
         passteam_string_free(out);
     }
