@@ -191,4 +191,4 @@ def test_errors_survive_pickling(client: passteam.Client) -> None:
 def test_bad_timeout_values_are_refused(client: passteam.Client) -> None:
     for bad in (0, -1, "1", True):
         with pytest.raises(ValueError):
-            client.get_card(card_id=MISSING_CARD, timeout=bad)
+            client.get_card(card_id=MISSING_CARD, timeout=bad)  # type: ignore[arg-type]

@@ -49,9 +49,13 @@ def test_close_waits_for_calls_in_flight(sandbox: Sandbox) -> None:
     def slow_call() -> None:
         outcome["result"] = c.get_list_templates()
 
+    sandbox.clear_requests()
     worker = threading.Thread(target=slow_call)
     worker.start()
-    time.sleep(0.15)  # the call is now waiting on the server
+    # Close only once the call is surely in flight: the sandbox logs a request before delaying it.
+    deadline = time.monotonic() + 5
+    while not sandbox.requests() and time.monotonic() < deadline:
+        time.sleep(0.01)
     started = time.monotonic()
     c.close()
     waited = time.monotonic() - started

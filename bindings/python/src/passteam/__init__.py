@@ -11,8 +11,8 @@ inside the package, or the file named by the environment variable ``PASSTEAM_LIB
 
 from __future__ import annotations
 
+import copy
 import ctypes
-import json
 from typing import Any
 
 from . import _native
@@ -75,7 +75,7 @@ __version__ = "0.1.0"
 
 def version() -> str:
     """The native library's version, e.g. ``"0.1.0"``."""
-    return _native.lib().version().decode("utf-8")
+    return str(_native.lib().version().decode("utf-8"))
 
 
 def abi_version() -> tuple[int, int]:
@@ -86,12 +86,15 @@ def abi_version() -> tuple[int, int]:
 
 def status_name(status: int) -> str:
     """The C name of a status code, e.g. ``"PASSTEAM_ERR_CONFLICT"``."""
-    return _native.lib().status_name(status).decode("utf-8")
+    return str(_native.lib().status_name(status).decode("utf-8"))
 
 
 def methods() -> list[dict[str, Any]]:
-    """The library's method table (``passteam_methods_json``): name, snake, camel, kind, params..."""
-    return json.loads(json.dumps(_native.lib().methods))
+    """The library's method table (``passteam_methods_json``): name, snake, camel, kind, params...
+
+    A fresh copy on every call, so callers may modify it.
+    """
+    return copy.deepcopy(_native.lib().methods)
 
 
 def library_path() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from typing import Any, Callable, Iterator, Mapping, Optional, TypeVar, cast
+from typing import Any, Callable, Generator, Mapping, Optional, TypeVar, cast
 
 from ._handle import Handle, timeout_to_ms
 from ._names import to_camel
@@ -136,7 +136,7 @@ class Client:
 
     def iter_cards(
         self, template_id: str, per_page: int = 50, *, timeout: Optional[float] = None, **extra: Any
-    ) -> Iterator[Card]:
+    ) -> Generator[Card, None, None]:
         """Yields every card of a template, fetching one page (getcardswithpagination) at a time.
 
         A page is requested only when the previous one is used up, so stopping early costs nothing more.

@@ -26,7 +26,13 @@ class Card(TypedDict, total=False):
     voided: int
     phoneNumber: Optional[str]
     email: Optional[str]
+    strip: Optional[str]
+    logo: Optional[str]
+    icon: Optional[str]
     templateId: str
+    importUid: Optional[str]
+    installedGPay: int
+    installedAW: int
     installed: bool
     created: str
     updated: str
