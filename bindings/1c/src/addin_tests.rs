@@ -1,1 +1,118 @@
+//! The object's behaviour without a server: names, defaults, properties, argument errors, raising.
 
+use super::*;
+use crate::native::testing::FakeConnection;
+use passteam::Status;
+
+fn w(s: &str) -> Vec<u16> {
+    s.encode_utf16().collect()
+}
+
+fn find(names: &[Names], name: &str) -> usize {
+    names.iter().position(|n| n.english == name || n.russian == name).unwrap_or_else(|| panic!("{name}"))
+}
+
+/// An object connected to a fake platform interface, pointing at a closed local port.
+fn object(connection: &FakeConnection) -> PassteamAddIn {
+    let mut a = PassteamAddIn::default();
+    assert!(a.init(unsafe { Connection::from_ptr(connection.as_ptr()) }));
+    let settings = w(r#"{"token": "SECRET-TOKEN", "base_url": "http://127.0.0.1:9", "max_attempts": 1}"#);
+    assert!(a.set_prop(find(a.props(), "Settings"), Arg::Wide(&settings)));
+    a
+}
+
+fn text(value: Option<Value1C>) -> String {
+    match value {
+        Some(Value1C::Text(t)) => t,
+        other => panic!("expected text, got {other:?}"),
+    }
+}
+
+#[test]
+fn properties_and_their_defaults() {
+    let c = FakeConnection::new();
+    let mut a = object(&c);
+    let p = |a: &PassteamAddIn, n: &str| find(a.props(), n);
+    let settings = text(a.get_prop(p(&a, "Настройки")));
+    assert!(settings.contains(r#""token":"***""#) && !settings.contains("SECRET"), "{settings}");
+    assert_eq!(a.get_prop(p(&a, "LastError")), Some(Value1C::Text(String::new())));
+    assert_eq!(a.get_prop(p(&a, "КодОшибки")), Some(Value1C::Int(0)));
+    assert_eq!(a.get_prop(p(&a, "ВызыватьИсключения")), Some(Value1C::Bool(true)));
+    assert_eq!(a.get_prop(p(&a, "Version")), Some(Value1C::Text(passteam::VERSION.into())));
+    let writable: Vec<bool> = (0..a.props().len()).map(|i| a.prop_writable(i)).collect();
+    assert_eq!(writable, [true, false, false, true, false]);
+}
+
+#[test]
+fn methods_have_their_parameters_and_defaults() {
+    let a = PassteamAddIn::default();
+    let call = find(a.methods(), "Выполнить");
+    assert_eq!(a.param_count(call), 3);
+    assert_eq!(a.param_default(call, 0), None);
+    assert_eq!(a.param_default(call, 1), Some(Value1C::Text("{}".into())));
+    assert_eq!(a.param_default(call, 2), Some(Value1C::Int(0)));
+    let get_card = find(a.methods(), "ПолучитьКарту");
+    assert_eq!(a.methods()[get_card].english, "GetCard");
+    assert_eq!(a.param_count(get_card), 1);
+    assert_eq!(a.param_default(get_card, 0), Some(Value1C::Text("{}".into())));
+    assert!((0..a.methods().len()).all(|m| a.has_ret_val(m)));
+}
+
+#[test]
+fn failures_raise_through_add_error_with_the_message() {
+    let c = FakeConnection::new();
+    let mut a = object(&c);
+    let get_card = find(a.methods(), "GetCard");
+    // A number where JSON text is expected.
+    assert_eq!(a.call(get_card, &[Arg::Int(5)]), None);
+    let errors = c.errors.borrow().clone();
+    assert_eq!(errors.len(), 1);
+    let (code, source, description, scode) = &errors[0];
+    assert_eq!((*code, source.as_str(), *scode), (ADDIN_E_VERY_IMPORTANT, "Passteam", E_FAIL));
+    assert!(description.contains("ПолучитьКарту / GetCard") && description.contains("Число"), "{description}");
+    assert_eq!(a.get_prop(find(a.props(), "ErrorCode")), Some(Value1C::Int(Status::InvalidArgument.code())));
+    let last: Value = serde_json::from_str(&text(a.get_prop(find(a.props(), "LastError")))).unwrap();
+    assert_eq!(last["status"], 1);
+    assert_eq!(last["message"], description.as_str());
+    // The core's own checks come back the same way: {} lacks the card's id.
+    assert_eq!(a.call(get_card, &[Arg::Empty]), None);
+    assert_eq!(a.error_code, Status::Validation.code());
+    assert_eq!(c.errors.borrow().len(), 2);
+}
+
+#[test]
+fn without_exceptions_a_failure_returns_undefined_and_sets_last_error() {
+    let c = FakeConnection::new();
+    let mut a = object(&c);
+    assert!(a.set_prop(find(a.props(), "RaiseExceptions"), Arg::Bool(false)));
+    let call = find(a.methods(), "Call");
+    let r = a.call(call, &[Arg::Wide(&w("nosuch")), Arg::Wide(&w("{}"))]);
+    assert_eq!(r, Some(Value1C::Empty));
+    assert_eq!(a.error_code, Status::InvalidArgument.code());
+    assert!(a.last_error.contains("nosuch"), "{}", a.last_error);
+    // Nothing listens on port 9: a transport error, reported the same way.
+    let r = a.call(call, &[Arg::Wide(&w("getcard")), Arg::Wide(&w(r#"{"cardId": "x"}"#)), Arg::Double(2000.0)]);
+    assert_eq!(r, Some(Value1C::Empty));
+    assert_eq!(a.error_code, Status::Transport.code(), "{}", a.last_error);
+    // A bad setting is refused and the old one kept.
+    assert!(a.set_prop(find(a.props(), "Settings"), Arg::Wide(&w(r#"{"tokn": 1}"#))));
+    assert_eq!(a.error_code, Status::InvalidArgument.code());
+    assert!(text(a.get_prop(0)).contains("127.0.0.1:9"));
+    assert!(a.set_prop(find(a.props(), "ВызыватьИсключения"), Arg::Wide(&w("Да"))));
+    assert_eq!(a.get_prop(find(a.props(), "RaiseExceptions")), Some(Value1C::Bool(false)));
+    assert!(c.errors.borrow().is_empty());
+    // A success clears the error.
+    assert!(a.set_prop(find(a.props(), "RaiseExceptions"), Arg::Int(1)));
+    assert_eq!((a.error_code, a.last_error.as_str()), (0, ""));
+}
+
+#[test]
+fn a_caught_panic_is_reported_like_an_error() {
+    let c = FakeConnection::new();
+    let mut a = object(&c);
+    a.on_panic("CallAsFunc");
+    assert_eq!(a.error_code, Status::Internal.code());
+    assert_eq!(c.errors.borrow().len(), 1);
+    a.on_panic("GetPropVal");
+    assert_eq!(c.errors.borrow().len(), 1, "no exception outside a call");
+}

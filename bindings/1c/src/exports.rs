@@ -85,3 +85,33 @@ pub extern "C" fn SetPlatformCapabilities(_capabilities: c_int) -> c_int {
 pub extern "C" fn GetAttachType() -> c_int {
     CAN_ATTACH_ANY
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::native::testing::wide;
+    use std::ptr;
+
+    #[test]
+    fn objects_are_made_only_for_our_class() {
+        unsafe {
+            assert_eq!(crate::native::text::wide_z(GetClassNames()), Some(&wide("Client")[..6]));
+            let mut object: *mut c_void = ptr::null_mut();
+            assert_eq!(GetClassObject(ptr::null(), &mut object), 0);
+            assert_eq!(GetClassObject(wide("Other").as_ptr(), &mut object), 0);
+            assert_eq!(GetClassObject(wide("Client").as_ptr(), ptr::null_mut()), 0);
+            assert!(object.is_null());
+            assert_eq!(GetClassObject(wide("client").as_ptr(), &mut object), 1);
+            assert!(!object.is_null());
+            let first = object;
+            assert_eq!(GetClassObject(wide("Client").as_ptr(), &mut object), 0, "*object must be NULL");
+            assert_eq!(object, first);
+            assert_eq!(DestroyObject(&mut object), 0);
+            assert!(object.is_null());
+            assert_eq!(DestroyObject(&mut object), -1);
+            assert_eq!(DestroyObject(ptr::null_mut()), -1);
+        }
+        assert_eq!(SetPlatformCapabilities(1), 1);
+        assert_eq!(GetAttachType(), 3);
+    }
+}

@@ -183,15 +183,6 @@ impl<A: Addin> Component<A> {
     pub unsafe fn destroy(object: *mut c_void) {
         drop(Box::from_raw(object.cast::<Component<A>>()));
     }
-
-    /// The add-in inside an object (for the exports' tests).
-    ///
-    /// # Safety
-    /// `object` came from `create::<A>` and is live.
-    #[cfg(test)]
-    pub unsafe fn addin<'a>(object: *mut c_void) -> &'a mut A {
-        &mut (*object.cast::<Component<A>>()).addin
-    }
 }
 
 /// The C++ virtual destructor slots. The platform never deletes the object through them (it calls

@@ -1,0 +1,116 @@
+// Names, counts and defaults: the contract 1C code relies on.
+#include "suites.h"
+
+#include <algorithm>
+#include <cstring>
+
+// The contract: Russian / English names of every method (Выполнить first, then the method table's order).
+static const char* const METHODS[][2] = {
+    {"Выполнить", "Call"},
+    {"ПолучитьТокен", "GetAToken"},
+    {"ПолучитьСписокШаблонов", "GetListTemplates"},
+    {"ПолучитьШаблон", "GetTemplate"},
+    {"СоздатьКарту", "CreateCard"},
+    {"ПолучитьКарту", "GetCard"},
+    {"ОбновитьКарту", "UpdateCard"},
+    {"ПолучитьКартыПостранично", "GetCardsWithPagination"},
+    {"ПроверитьЗначениеПеременной", "CheckVariableValue"},
+    {"ОтправитьСсылкуНаКарту", "Distribute"},
+    {"УдалитьКарту", "DeleteCard"},
+    {"ОбновитьКарты", "UpdateCards"},
+    {"ПолучитьШаблоны", "GetTemplates"},
+    {"ПолучитьКарты", "GetCards"},
+    {"ОтправитьУведомление", "SendPush"},
+    {"ПолучитьПродажу", "GetSale"},
+    {"ОбновитьПродажу", "UpdateSale"},
+    {"УдалитьПродажу", "DeleteSale"},
+    {"СоздатьТовар", "CreateProduct"},
+    {"ОбновитьТовар", "UpdateProduct"},
+    {"УдалитьТовар", "DeleteProduct"},
+    {"ПолучитьСписокТоваров", "ListProducts"},
+    {"ВыдатьКарту", "IssueCard"},
+    {"ОбновитьКлиента", "UpdateClient"},
+};
+
+static const char* const PROPS[][2] = {
+    {"Настройки", "Settings"},
+    {"ПоследняяОшибка", "LastError"},
+    {"КодОшибки", "ErrorCode"},
+    {"ВызыватьИсключения", "RaiseExceptions"},
+    {"Версия", "Version"},
+};
+
+void test_class_objects(LoadedAddIn& addin) {
+    IComponentBase* a = nullptr;
+    IComponentBase* b = nullptr;
+    CHECK(addin.get_class_object(nullptr, &a) == 0 && a == nullptr);
+    CHECK(addin.get_class_object(u"NoSuchClass", &a) == 0 && a == nullptr);
+    CHECK(addin.get_class_object(u"Client", nullptr) == 0);
+    CHECK(addin.get_class_object(u"CLIENT", &a) != 0 && a != nullptr);
+    CHECK(addin.get_class_object(u"Client", &b) != 0 && b != nullptr && b != a);
+    // Two objects are independent; an object never initialised can still be destroyed.
+    CountingMemory memory;
+    CHECK(a->setMemManager(&memory));
+    tVariant v;
+    std::memset(&v, 0, sizeof v);
+    v.vt = VTYPE_BOOL;
+    v.bVal = false;
+    CHECK(a->SetPropVal(a->FindProp(u"RaiseExceptions"), &v));
+    std::memset(&v, 0, sizeof v);
+    CHECK(b->setMemManager(&memory));
+    CHECK(b->GetPropVal(b->FindProp(u"ВызыватьИсключения"), &v) && v.vt == VTYPE_BOOL && v.bVal);
+    CHECK(addin.destroy_object(&a) == 0 && a == nullptr);
+    CHECK(addin.destroy_object(&b) == 0 && b == nullptr);
+    CHECK(addin.destroy_object(&a) == -1);
+    CHECK(addin.destroy_object(nullptr) == -1);
+    CHECK(memory.live() == 0);
+}
+
+void test_names(Context& ctx) {
+    Component& c = ctx.c;
+    IComponentBase* o = c.raw();
+    const long n_methods = long(sizeof METHODS / sizeof METHODS[0]);
+    const long n_props = long(sizeof PROPS / sizeof PROPS[0]);
+    CHECK(o->GetNMethods() == n_methods);
+    CHECK(o->GetNProps() == n_props);
+    for (long i = 0; i < n_methods; ++i) {
+        const std::string ru = METHODS[i][0], en = METHODS[i][1];
+        CHECK_MSG(c.method_name(i, 0) == en, en);
+        CHECK_MSG(c.method_name(i, 1) == ru, ru);
+        for (const std::u16string& name : {u16(ru), u16(en), upper(u16(ru)), lower(u16(ru)), upper(u16(en)), lower(u16(en))}) {
+            CHECK_MSG(o->FindMethod(name.c_str()) == i, utf8(name));
+        }
+        CHECK_MSG(o->HasRetVal(i), en);
+        long params = o->GetNParams(i);
+        CHECK_MSG(params == (i == 0 ? 3 : 1), en);
+        // The JSON parameter defaults to "{}".
+        tVariant def;
+        std::memset(&def, 0, sizeof def);
+        CHECK_MSG(o->GetParamDefValue(i, i == 0 ? 1 : 0, &def), en);
+        Result r = c.take(def);
+        CHECK_MSG(r.vt == VTYPE_PWSTR && r.text == "{}" && r.nul_terminated, en);
+    }
+    // Выполнить: the method name is required, the timeout defaults to 0.
+    tVariant def;
+    std::memset(&def, 0, sizeof def);
+    CHECK(!o->GetParamDefValue(0, 0, &def) && def.vt == VTYPE_EMPTY);
+    CHECK(o->GetParamDefValue(0, 2, &def) && def.vt == VTYPE_I4 && def.lVal == 0);
+    for (long i = 0; i < n_props; ++i) {
+        const std::string ru = PROPS[i][0], en = PROPS[i][1];
+        CHECK_MSG(c.prop_name(i, 0) == en, en);
+        CHECK_MSG(c.prop_name(i, 1) == ru, ru);
+        for (const std::u16string& name : {u16(ru), u16(en), upper(u16(ru)), lower(u16(ru)), upper(u16(en)), lower(u16(en))}) {
+            CHECK_MSG(o->FindProp(name.c_str()) == i, utf8(name));
+        }
+        CHECK_MSG(o->IsPropReadable(i), en);
+        CHECK_MSG(o->IsPropWritable(i) == (en == "Settings" || en == "RaiseExceptions"), en);
+    }
+    CHECK(c.method("ПолучитьКартуX") == -1);
+    CHECK(c.prop("Настройка") == -1);
+    Result version = c.get("Версия");
+    CHECK(version.ok && version.vt == VTYPE_PWSTR && std::count(version.text.begin(), version.text.end(), '.') == 2);
+    Result code = c.get("КодОшибки");
+    CHECK(code.ok && code.vt == VTYPE_I4 && code.i4 == 0);
+    Result last = c.get("LastError");
+    CHECK(last.ok && last.vt == VTYPE_PWSTR && last.text.empty());
+}
