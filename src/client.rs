@@ -28,7 +28,7 @@ impl Client {
         config.validate()?;
         let agent = transport::build_agent(&config)?;
         let logger = match (&config.log_file, config.log_level) {
-            (Some(path), level) if level != LogLevel::Off => Some(Logger::open(path, level).map_err(|e| {
+            (Some(path), level) if level != LogLevel::Off => Some(Logger::open(path, level, config.token.clone()).map_err(|e| {
                 Error::invalid_argument(format!("config: log_file {}: cannot open it: {e}", path.display()))
             })?),
             _ => None,
@@ -147,9 +147,11 @@ impl Client {
             };
             let resend_safe = method.idempotent || delivery == Delivery::NotSent;
             let transient = matches!(error.status, Status::Transport | Status::Timeout) && error.retryable;
+            // An unreadable reply (garbage, truncated, oversized) also leaves the outcome open.
+            let unreadable = error.status == Status::Protocol && delivery == Delivery::MaybeSent;
             if !transient || !resend_safe {
                 let mut error = error;
-                if transient && !resend_safe {
+                if (transient || unreadable) && !resend_safe {
                     error.outcome = Some(Outcome::Unknown);
                     error.retryable = false;
                     error.message = format!(

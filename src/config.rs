@@ -193,7 +193,7 @@ impl Config {
     pub fn from_json(map: &Map<String, Value>) -> Result<Config> {
         let mut c = Config::default();
         for (key, value) in map {
-            if value.is_null() {
+            if value.is_null() && CONFIG_KEYS.contains(&key.as_str()) {
                 continue; // null = keep the default, so hosts can pass optional fields blindly
             }
             match key.as_str() {
@@ -415,6 +415,8 @@ mod tests {
         let e = parse(json!({"timeout": 5})).unwrap_err();
         assert_eq!(e.status, crate::Status::InvalidArgument);
         assert!(e.message.contains("\"timeout\""), "{}", e.message);
+        assert!(parse(json!({"timeout": null})).is_err(), "an unknown key is refused even when null");
+        assert!(parse(json!({"proxy": null})).is_ok());
     }
 
     #[test]

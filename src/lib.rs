@@ -35,6 +35,7 @@ pub mod models;
 pub mod quota;
 pub mod request;
 pub mod response;
+pub mod resolver;
 mod scenarios;
 pub mod transport;
 

@@ -12,17 +12,25 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// An append-only log file shared by the threads of a client.
-#[derive(Debug)]
 pub struct Logger {
     level: LogLevel,
     file: Mutex<File>,
+    /// The token, only to scrub it from lines (a server may echo it back in an error page).
+    secret: Option<String>,
+}
+
+impl std::fmt::Debug for Logger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Logger").field("level", &self.level).finish_non_exhaustive()
+    }
 }
 
 impl Logger {
-    /// Opens (creates) the file for appending.
-    pub fn open(path: &Path, level: LogLevel) -> std::io::Result<Logger> {
+    /// Opens (creates) the file for appending; `secret` is scrubbed from every line.
+    pub fn open(path: &Path, level: LogLevel, secret: Option<String>) -> std::io::Result<Logger> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(Logger { level, file: Mutex::new(file) })
+        let secret = secret.filter(|s| !s.is_empty());
+        Ok(Logger { level, file: Mutex::new(file), secret })
     }
 
     /// Whether lines of `level` are written.
@@ -35,7 +43,11 @@ impl Logger {
         if !self.enabled(level) {
             return;
         }
-        let text = format!("{} {:5} {}\n", timestamp(), format!("{level:?}").to_uppercase(), mask(line));
+        let scrubbed = match &self.secret {
+            Some(secret) if line.contains(secret.as_str()) => line.replace(secret.as_str(), "***"),
+            _ => line.to_owned(),
+        };
+        let text = format!("{} {:5} {}\n", timestamp(), format!("{level:?}").to_uppercase(), mask(&scrubbed));
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
         let _ = file.write_all(text.as_bytes());
     }
@@ -96,7 +108,9 @@ fn mask_phones(text: &str) -> String {
             while j > i && !chars[j - 1].is_ascii_digit() {
                 j -= 1; // trailing separators are not part of the number
             }
-            if digits >= 7 && !is_hex_id_context(&chars, i, j) {
+            // Digits glued to letters are part of a hex id; a run with separators is a phone wherever it stands.
+            let bare = chars[i..j].iter().all(char::is_ascii_digit);
+            if digits >= 7 && !(bare && is_hex_id_context(&chars, i, j)) {
                 let mut seen = 0;
                 for &c in &chars[i..j] {
                     if c.is_ascii_digit() {

@@ -94,7 +94,11 @@ pub fn build_agent(config: &Config) -> Result<Agent> {
         // (a stale one would turn a createcard into an "outcome unknown").
         .max_idle_age(Duration::from_secs(10))
         .build();
-    Ok(agent_config.new_agent())
+    Ok(Agent::with_parts(
+        agent_config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        crate::resolver::CachingResolver::default(),
+    ))
 }
 
 /// Sends one request and reads the whole reply.

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -43,8 +44,17 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{handle: handle, timeout: cfg.effectiveTimeout()}
 	// The fallback for a forgotten Close. The cleanup holds the handle, not c, so it does not keep
 	// c alive; Close stops it so the handle is never freed twice.
-	c.cleanup = runtime.AddCleanup(c, nativeFree, handle)
+	c.cleanup = runtime.AddCleanup(c, freeForgotten, handle)
 	return c, nil
+}
+
+// forgottenFreed counts the clients freed by the cleanup rather than by Close (tests read it).
+var forgottenFreed atomic.Int64
+
+// freeForgotten is the cleanup of a client that was never closed.
+func freeForgotten(handle nativeClient) {
+	nativeFree(handle)
+	forgottenFreed.Add(1)
 }
 
 // checkABI refuses a library whose ABI major differs from ABIMajor.

@@ -43,24 +43,24 @@ type Error struct {
 	cause error
 }
 
-func sentinel(status Status) *Error {
+func newSentinel(status Status) *Error {
 	return &Error{Status: status, Name: status.String(), sentinel: true}
 }
 
 // Sentinels, one per status: errors.Is(err, ErrNotFound) is true for every *Error of that status.
 var (
-	ErrInvalidArgument = sentinel(StatusInvalidArgument)
-	ErrInvalidJSON     = sentinel(StatusInvalidJSON)
-	ErrValidation      = sentinel(StatusValidation)
-	ErrTransport       = sentinel(StatusTransport)
-	ErrTimeout         = sentinel(StatusTimeout)
-	ErrAuth            = sentinel(StatusAuth)
-	ErrNotFound        = sentinel(StatusNotFound)
-	ErrConflict        = sentinel(StatusConflict)
-	ErrRateLimited     = sentinel(StatusRateLimited)
-	ErrAPI             = sentinel(StatusAPI)
-	ErrProtocol        = sentinel(StatusProtocol)
-	ErrInternal        = sentinel(StatusInternal)
+	ErrInvalidArgument = newSentinel(StatusInvalidArgument)
+	ErrInvalidJSON     = newSentinel(StatusInvalidJSON)
+	ErrValidation      = newSentinel(StatusValidation)
+	ErrTransport       = newSentinel(StatusTransport)
+	ErrTimeout         = newSentinel(StatusTimeout)
+	ErrAuth            = newSentinel(StatusAuth)
+	ErrNotFound        = newSentinel(StatusNotFound)
+	ErrConflict        = newSentinel(StatusConflict)
+	ErrRateLimited     = newSentinel(StatusRateLimited)
+	ErrAPI             = newSentinel(StatusAPI)
+	ErrProtocol        = newSentinel(StatusProtocol)
+	ErrInternal        = newSentinel(StatusInternal)
 )
 
 // ErrClosed is returned by calls on a closed Client. It is also an ErrInvalidArgument.

@@ -40,7 +40,9 @@ func startSandbox() (*sandbox, error) {
 		path = "../../target/release/passteam"
 	}
 	cmd := exec.Command(path, "sandbox", "--exit-on-eof")
-	cmd.Stderr = os.Stderr
+	// Its banner on stderr is noise in test output; it is shown only when the start fails.
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -64,11 +66,11 @@ func startSandbox() (*sandbox, error) {
 	case line := <-lines:
 		if err := json.Unmarshal(line, s); err != nil || s.BaseURL == "" {
 			s.stop()
-			return nil, fmt.Errorf("unexpected first line %q: %v", line, err)
+			return nil, fmt.Errorf("unexpected first line %q (%v); stderr: %s", line, err, stderr.String())
 		}
 	case <-time.After(30 * time.Second):
 		s.stop()
-		return nil, fmt.Errorf("%s printed no first line within 30s", path)
+		return nil, fmt.Errorf("%s printed no first line within 30s; stderr: %s", path, stderr.String())
 	}
 	return s, nil
 }
@@ -119,13 +121,15 @@ func (s *sandbox) fault(t testing.TB, f map[string]any) {
 
 // loggedRequest is one entry of GET /_sandbox/requests.
 type loggedRequest struct {
-	Seq    int            `json:"seq"`
-	Verb   string         `json:"verb"`
-	Path   string         `json:"path"`
-	Method string         `json:"method"`
-	Fields map[string]any `json:"fields"`
-	Status int            `json:"status"`
-	AuthOK bool           `json:"auth_ok"`
+	Seq         int               `json:"seq"`
+	Verb        string            `json:"verb"`
+	Path        string            `json:"path"`
+	Method      string            `json:"method"`
+	ContentType string            `json:"content_type"`
+	Fields      map[string]string `json:"fields"`
+	Status      *int              `json:"status"`
+	Fault       *string           `json:"fault"`
+	AuthOK      bool              `json:"auth_ok"`
 }
 
 func (s *sandbox) requests(t testing.TB) []loggedRequest {

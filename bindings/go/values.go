@@ -30,6 +30,12 @@ func (v *Values) UnmarshalJSON(data []byte) error {
 		*v = Values{}
 		return nil
 	}
+	// Fast path: the documented shape, an object of strings.
+	var plain map[string]string
+	if json.Unmarshal(trimmed, &plain) == nil {
+		*v = plain
+		return nil
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &raw); err != nil {
 		return fmt.Errorf("passteam: values must be an object: %w", err)
@@ -68,6 +74,15 @@ type Flag bool
 
 // UnmarshalJSON accepts true, false, 0, 1, their quoted forms, "" and null (false).
 func (f *Flag) UnmarshalJSON(data []byte) error {
+	// Fast path without allocating: the forms the API writes.
+	switch string(data) {
+	case "true", "1":
+		*f = true
+		return nil
+	case "false", "0", "null":
+		*f = false
+		return nil
+	}
 	text, err := scalarText(data)
 	if err != nil {
 		return err

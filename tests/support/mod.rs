@@ -11,7 +11,28 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A fresh sandbox on 127.0.0.1 with an OS-picked port (stopped when dropped).
 pub fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig::default()).expect("the sandbox starts")
+    sandbox_with(SandboxConfig::default())
+}
+
+/// As [`sandbox`], with a start-up config of its own (another token, a quota).
+pub fn sandbox_with(config: SandboxConfig) -> Sandbox {
+    let sb = Sandbox::start(config).expect("the sandbox starts");
+    warm_up(&sb);
+    sb
+}
+
+/// The sandbox checks phones with libphonenumber, whose metadata loads on first use in the process:
+/// seconds in a debug build on a busy machine. Pay that once, before any test's short timeouts run.
+fn warm_up(sb: &Sandbox) {
+    static WARM: std::sync::Once = std::sync::Once::new();
+    WARM.call_once(|| {
+        let client = client_from(&config_json(sb, json!({"timeout_ms": 120_000, "read_timeout_ms": 120_000})))
+            .expect("warm-up client");
+        client
+            .call("createcard", json!({"templateId": passteam_sandbox::TEMPLATE_LOYALTY, "values": {"PHONE": "+79160000000"}}))
+            .expect("warm-up createcard");
+        sb.reset();
+    });
 }
 
 /// A config for `sb` that keeps fault tests fast: short timeouts, 3 attempts, 10 ms backoff, no budget.

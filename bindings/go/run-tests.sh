@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Tests the Go binding: format, vet, the test suite (plain, -race, GODEBUG=cgocheck=1), the
+# cashier example against a fresh sandbox (static and shared builds), and a benchmark against
+# plain net/http. Exits non-zero on the first failure.
+#
+# Needs: Go >= 1.24 (PATH or /usr/local/go/bin), gcc, cargo (builds the library and the sandbox
+# CLI when they are missing or stale), ldd. No Go module is downloaded: the binding has no
+# dependencies.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+example="$root/examples/go"
+export PATH="$PATH:/usr/local/go/bin"
+export CGO_ENABLED=1
+
+step() { printf '\n== go binding: %s\n' "$*"; }
+fail() { printf 'go binding: FAILED: %s\n' "$*" >&2; exit 1; }
+
+command -v go >/dev/null || fail "go not found (install Go >= 1.24)"
+
+step "library and sandbox CLI (cargo build --release; a no-op when fresh)"
+(cd "$root" && cargo build --release -p passteam -p passteam-cli --quiet)
+[ -f "$root/target/release/libpassteam.a" ] || fail "target/release/libpassteam.a is missing"
+cli="${PASSTEAM_CLI:-$root/target/release/passteam}"
+export PASSTEAM_CLI="$cli"
+
+step "gofmt"
+unformatted="$(gofmt -l "$here" "$example")"
+[ -z "$unformatted" ] || fail "not gofmt-formatted: $unformatted"
+
+step "go vet"
+(cd "$here" && go vet ./... && go vet -tags passteam_shared ./...)
+(cd "$example" && go vet ./...)
+
+# -count=1: the test cache does not see a rebuilt libpassteam.a or sandbox.
+step "go test"
+(cd "$here" && go test -count=1 ./...)
+
+step "go test -race"
+(cd "$here" && go test -count=1 -race ./...)
+
+step "GODEBUG=cgocheck=1 go test"
+(cd "$here" && GODEBUG=cgocheck=1 go test -count=1 ./...)
+
+step "go test -tags passteam_shared (libpassteam.so)"
+(cd "$here" && go test -count=1 -tags passteam_shared ./...)
+
+# The example against a sandbox of its own.
+work="$(mktemp -d)"
+sandbox_pid=""
+cleanup() {
+	if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+step "build the cashier example (static) and check it needs no libpassteam.so"
+(cd "$example" && go build -o "$work/cashier" .)
+if ldd "$work/cashier" | grep -q libpassteam; then
+	ldd "$work/cashier"
+	fail "the example binary needs libpassteam.so"
+fi
+ldd "$work/cashier"
+
+step "build the cashier example with -tags passteam_shared and check it does use libpassteam.so"
+(cd "$example" && go build -tags passteam_shared -o "$work/cashier-shared" .)
+ldd "$work/cashier-shared" | grep -q 'libpassteam.so => /' || fail "the shared build does not find libpassteam.so"
+
+step "run the cashier example against a sandbox"
+mkfifo "$work/stdin"
+"$cli" sandbox --exit-on-eof <"$work/stdin" >"$work/sandbox.out" 2>"$work/sandbox.err" &
+sandbox_pid=$!
+exec 9>"$work/stdin" # holds the sandbox's stdin open until this script ends
+for _ in $(seq 1 300); do
+	[ -s "$work/sandbox.out" ] && break
+	sleep 0.1
+done
+first_line="$(head -n 1 "$work/sandbox.out")"
+base_url="$(printf '%s' "$first_line" | sed -n 's/.*"base_url": *"\([^"]*\)".*/\1/p')"
+token="$(printf '%s' "$first_line" | sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')"
+[ -n "$base_url" ] || fail "the sandbox printed no base_url: $first_line $(cat "$work/sandbox.err")"
+
+# First sale: the customer is new, a card is issued; 5% of 1000 = 50.
+PASSTEAM_BASE_URL="$base_url" PASSTEAM_TOKEN="$token" \
+	"$work/cashier" -phone +79167654321 -purchase 1000 -rate 5 | tee "$work/run1.txt"
+grep -q '^issued card ' "$work/run1.txt" || fail "the first run did not issue a card"
+grep -Eq '^ok: card [0-9a-f]{24} bonus 50 cards 1$' "$work/run1.txt" || fail "the first run's summary is wrong"
+# Second sale (the shared build, flags instead of env): the card is found; 50 + 10% of 300 = 80.
+"$work/cashier-shared" -base-url "$base_url" -token "$token" -phone +79167654321 -purchase 300 -rate 10 | tee "$work/run2.txt"
+grep -q '^found card ' "$work/run2.txt" || fail "the second run did not find the card"
+grep -Eq '^ok: card [0-9a-f]{24} bonus 80 cards 1$' "$work/run2.txt" || fail "the second run's summary is wrong"
+# A wrong token fails with a message and a non-zero status.
+if "$work/cashier" -base-url "$base_url" -token wrong >"$work/run3.txt" 2>&1; then
+	fail "the example succeeded with a wrong token"
+fi
+grep -q 'PASSTEAM_ERR_AUTH' "$work/run3.txt" || fail "the wrong-token run did not report PASSTEAM_ERR_AUTH: $(cat "$work/run3.txt")"
+
+step "benchmark: getcard through the binding vs plain net/http (ratio = passteam/net-http calls per second)"
+(cd "$here" && go test -count=1 -run '^$' -bench 'GetCardVsNetHTTP' -benchtime "${PASSTEAM_GO_BENCH_CALLS:-2000}x" .)
+
+step "all passed"
+echo "go binding: all checks passed"
