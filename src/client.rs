@@ -7,6 +7,7 @@ use crate::methods::{self, Kind, Method};
 use crate::quota::Quota;
 use crate::transport::{self, Delivery};
 use crate::{request, response, scenarios};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -71,6 +72,27 @@ impl Client {
     /// As [`Client::call`], with a deadline shorter than the configured `timeout_ms` for this call only
     /// (a longer one is cut to the configured timeout).
     pub fn call_with_timeout(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<Value> {
+        let (m, params, deadline) = self.resolve(method, params, timeout)?;
+        let result = match m.kind {
+            Kind::Scenario => scenarios::run(self, m, &params, deadline),
+            _ => self.invoke(m, &params, deadline),
+        };
+        result.map_err(|e| self.redact(e))
+    }
+
+    /// As [`Client::call_with_timeout`], with the result as the JSON text Passteam sent: what the C ABI hands
+    /// on, without parsing the result into a tree and printing it again.
+    pub fn call_json(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<Box<RawValue>> {
+        let (m, params, deadline) = self.resolve(method, params, timeout)?;
+        let result = match m.kind {
+            Kind::Scenario => scenarios::run(self, m, &params, deadline).map(|v| to_raw(&v)),
+            _ => self.invoke_raw(m, &params, deadline),
+        };
+        result.map_err(|e| self.redact(e))
+    }
+
+    /// The table entry, the parameters as an object, and the call's deadline.
+    fn resolve(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<(&'static Method, Map<String, Value>, Instant)> {
         let m = methods::find(method).ok_or_else(|| {
             Error::invalid_argument(format!("unknown method {:?}; see the method table (passteam methods)", truncate(method)))
         })?;
@@ -80,16 +102,18 @@ impl Client {
             _ => return Err(Error::invalid_json("params must be a JSON object")),
         };
         let budget = timeout.map_or(self.config.timeout, |t| t.min(self.config.timeout));
-        let deadline = Instant::now() + budget;
-        let result = match m.kind {
-            Kind::Scenario => scenarios::run(self, m, &params, deadline),
-            _ => self.invoke(m, &params, deadline),
-        };
-        result.map_err(|e| self.redact(e))
+        Ok((m, params, Instant::now() + budget))
     }
 
-    /// One operation of the table with retries, within `deadline`. Scenarios build on this.
+    /// One operation of the table with retries, within `deadline`, its result parsed. Scenarios build on this.
     pub(crate) fn invoke(&self, method: &Method, params: &Map<String, Value>, deadline: Instant) -> Result<Value> {
+        let raw = self.invoke_raw(method, params, deadline)?;
+        serde_json::from_str(raw.get())
+            .map_err(|e| Error::new(Status::Protocol, format!("{}: the result is not JSON: {e}", method.name)))
+    }
+
+    /// One operation of the table with retries, within `deadline`.
+    fn invoke_raw(&self, method: &Method, params: &Map<String, Value>, deadline: Instant) -> Result<Box<RawValue>> {
         let prepared = request::prepare(method, params)?;
         let fields = request::form_fields(&prepared);
         let endpoint = self.config.endpoint_for(method);
@@ -122,7 +146,7 @@ impl Client {
             );
             let (error, delivery) = match outcome {
                 Ok(reply) => {
-                    let result = response::interpret(reply.status, &reply.body);
+                    let result = response::interpret_raw(reply.status, &reply.body);
                     self.log_attempt(method, attempt, started, Some(reply.status), result.as_ref().err(), &fields);
                     match result {
                         Ok(value) => {
@@ -232,6 +256,10 @@ fn timeout_error(method: &Method, configured: Duration) -> Error {
         Status::Timeout,
         format!("{}: the call's deadline passed (timeout_ms is {} ms)", method.name, configured.as_millis()),
     )
+}
+
+fn to_raw(value: &Value) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::from_string("null".into()).expect("JSON"))
 }
 
 fn truncate(text: &str) -> String {

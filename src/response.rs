@@ -5,43 +5,63 @@
 //! card ids of a 409, the limit of a quota refusal.
 
 use crate::error::{Error, Result, Status};
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::collections::HashMap;
 
 /// How much of a foreign body an error message quotes.
 const SNIPPET_CHARS: usize = 160;
 
-/// Interprets one reply.
+/// Interprets one reply into the envelope's `result`.
 pub fn interpret(http_status: u16, body: &[u8]) -> Result<Value> {
-    let parsed: Option<Map<String, Value>> = match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) if is_envelope(&map) => Some(map),
+    let raw = interpret_raw(http_status, body)?;
+    serde_json::from_str(raw.get()).map_err(|e| Error::new(Status::Protocol, format!("the result is not JSON: {e}")))
+}
+
+/// Interprets one reply, keeping the envelope's `result` as the JSON text it arrived in: the C ABI hands
+/// that text on as is, so a card is never parsed into a tree and printed again.
+pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
+    // Only the envelope's top level is split; `result` stays text.
+    let parsed: Option<HashMap<String, Box<RawValue>>> = match serde_json::from_slice::<HashMap<String, Box<RawValue>>>(body) {
+        Ok(map) if is_envelope(&map) => Some(map),
         _ => None,
     };
     let Some(mut envelope) = parsed else {
         return Err(not_an_envelope(http_status, body));
     };
-    let code = envelope.get("code").and_then(as_code);
-    let flagged = envelope.get("error").and_then(Value::as_bool).unwrap_or(false);
+    let field = |map: &HashMap<String, Box<RawValue>>, key: &str| -> Value {
+        map.get(key).and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null)
+    };
+    let code = as_code(&field(&envelope, "code"));
+    let flagged = field(&envelope, "error").as_bool().unwrap_or(false);
     let success = !flagged && code.map_or((200..300).contains(&http_status), |c| c == 200);
     if success {
-        return Ok(envelope.remove("result").unwrap_or(Value::Null));
+        return Ok(envelope.remove("result").unwrap_or_else(null_raw));
     }
-    let message = match envelope.get("message") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
-        Some(v) if !v.is_null() => v.to_string(),
-        _ => format!("Passteam replied with code {} and no message", code.unwrap_or(http_status as i64)),
+    let message = match field(&envelope, "message") {
+        Value::String(s) if !s.trim().is_empty() => s.trim().to_owned(),
+        Value::Null | Value::String(_) => {
+            format!("Passteam replied with code {} and no message", code.unwrap_or(http_status as i64))
+        }
+        other => other.to_string(),
     };
     let effective = code.unwrap_or(http_status as i64);
     let mut error = classify(effective, &message);
     error.http_status = Some(http_status);
     error.api_code = code;
-    if let Some(result) = envelope.remove("result").filter(|r| !r.is_null()) {
+    let result = field(&envelope, "result");
+    if !result.is_null() {
         error.details.insert("result".into(), result);
     }
     Err(error)
 }
 
+fn null_raw() -> Box<RawValue> {
+    RawValue::from_string("null".to_owned()).expect("null is JSON")
+}
+
 /// An object is the envelope when it carries at least `code` or `error` beside `result` or `message`.
-fn is_envelope(map: &Map<String, Value>) -> bool {
+fn is_envelope(map: &HashMap<String, Box<RawValue>>) -> bool {
     (map.contains_key("code") || map.contains_key("error")) && (map.contains_key("result") || map.contains_key("message"))
 }
 

@@ -162,7 +162,13 @@ pub fn exchange(
             }
             // ureq sets this header only on its own request builder, not on an http::Request we run.
             let content_type = format!("multipart/form-data; boundary={}", form.boundary());
-            let request = builder.uri(url).header("Content-Type", content_type).body(form);
+            // Rendered into one buffer: streamed, the parts leave as several small TCP writes (and packets).
+            let mut body = Vec::with_capacity(256 + fields.iter().map(|(k, v)| k.len() + v.len() + 96).sum::<usize>());
+            std::io::Read::read_to_end(&mut form, &mut body).map_err(|e| Failure {
+                error: Error::internal(format!("cannot encode the form: {e}")),
+                delivery: Delivery::NotSent,
+            })?;
+            let request = builder.uri(url).header("Content-Type", content_type).body(body);
             run(agent, request, time_left, connect_timeout)
         }
     };

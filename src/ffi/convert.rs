@@ -94,14 +94,30 @@ pub(crate) fn guarded<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
 ///
 /// # Safety
 /// `out_json` is NULL or a valid pointer to write to.
-pub(crate) unsafe fn deliver(outcome: Result<Value>, out_json: *mut *mut c_char) -> i32 {
-    let (status, doc) = match outcome {
-        Ok(v) => (Status::Ok, v),
-        Err(e) => (e.status, e.to_json()),
+pub(crate) unsafe fn deliver<T: JsonText>(outcome: Result<T>, out_json: *mut *mut c_char) -> i32 {
+    let (status, text) = match outcome {
+        Ok(v) => (Status::Ok, guarded(|| Ok(v.into_json_text()))),
+        Err(e) => (e.status, guarded(|| Ok(e.to_json().to_string()))),
     };
     if !out_json.is_null() {
-        let text = guarded(|| Ok(doc.to_string())).unwrap_or_else(|_| "{\"status\":99}".to_owned());
-        *out_json = into_c_string(text);
+        *out_json = into_c_string(text.unwrap_or_else(|e| e.to_json().to_string()));
     }
     status.code()
+}
+
+/// What an export can hand back as JSON text: a parsed value, or the raw text of a reply's result.
+pub(crate) trait JsonText {
+    fn into_json_text(self) -> String;
+}
+
+impl JsonText for Value {
+    fn into_json_text(self) -> String {
+        self.to_string()
+    }
+}
+
+impl JsonText for Box<serde_json::value::RawValue> {
+    fn into_json_text(self) -> String {
+        String::from(Box::<str>::from(self))
+    }
 }

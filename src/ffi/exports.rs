@@ -64,7 +64,7 @@ pub unsafe extern "C" fn passteam_client_new(
         *out_error_json = ptr::null_mut();
     }
     if out_client.is_null() {
-        return deliver(Err(Error::invalid_argument("out_client is NULL")), out_error_json);
+        return deliver::<Value>(Err(Error::invalid_argument("out_client is NULL")), out_error_json);
     }
     *out_client = ptr::null_mut();
     let made = guarded(|| {
@@ -76,7 +76,7 @@ pub unsafe extern "C" fn passteam_client_new(
             *out_client = Box::into_raw(Box::new(PassteamClient { inner: client }));
             0
         }
-        Err(e) => deliver(Err(e), out_error_json),
+        Err(e) => deliver::<Value>(Err(e), out_error_json),
     }
 }
 

@@ -4,7 +4,7 @@
 use super::convert::{deliver, guarded, json_object_arg};
 use super::{PassteamClient, PASSTEAM_ERR_INVALID_ARGUMENT};
 use crate::error::{Error, Result};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use std::os::raw::c_char;
 use std::ptr;
 use std::time::Duration;
@@ -18,10 +18,10 @@ pub(crate) unsafe fn call_named(
     method: &str,
     params_json: *const c_char,
     timeout: Option<Duration>,
-) -> Result<Value> {
+) -> Result<Box<RawValue>> {
     let client = client.as_ref().ok_or_else(|| Error::invalid_argument("client is NULL"))?;
     let params = json_object_arg(params_json, "params_json")?;
-    client.inner.call_with_timeout(method, params, timeout)
+    client.inner.call_json(method, params, timeout)
 }
 
 unsafe fn operation(client: *const PassteamClient, method: &str, params_json: *const c_char, out_json: *mut *mut c_char) -> i32 {
