@@ -45,7 +45,7 @@ step "harness (with timings)"
 PASSTEAM_1C_BENCH=1 "$target/1c/harness" "$zip_path" "$passteam_bin"
 
 step "harness under valgrind"
-valgrind --leak-check=full --error-exitcode=1 --suppressions="$here/harness/valgrind.supp" \
+valgrind --leak-check=full --keep-debuginfo=yes --error-exitcode=1 --suppressions="$here/harness/valgrind.supp" \
     "$target/1c/harness" "$zip_path" "$passteam_bin"
 
 step "all 1C tests passed"
