@@ -1,6 +1,8 @@
 //! The C ABI from the Rust side: the committed header matches the code, every table entry has its
 //! export, every export answers NULL and invalid UTF-8 with a status and an error object.
 
+mod support;
+
 use passteam::ffi::*;
 use passteam::METHODS;
 use passteam_sandbox::{Sandbox, SandboxConfig, TEMPLATE_LOYALTY};
@@ -8,34 +10,6 @@ use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
-type Export = unsafe extern "C" fn(*const PassteamClient, *const c_char, *mut *mut c_char) -> i32;
-
-/// Every per-operation export, by name. The test below checks this list against the method table.
-const EXPORTS: &[(&str, Export)] = &[
-    ("passteam_get_a_token", passteam_get_a_token),
-    ("passteam_get_list_templates", passteam_get_list_templates),
-    ("passteam_get_template", passteam_get_template),
-    ("passteam_create_card", passteam_create_card),
-    ("passteam_get_card", passteam_get_card),
-    ("passteam_update_card", passteam_update_card),
-    ("passteam_get_cards_with_pagination", passteam_get_cards_with_pagination),
-    ("passteam_check_variable_value", passteam_check_variable_value),
-    ("passteam_distribute", passteam_distribute),
-    ("passteam_delete_card", passteam_delete_card),
-    ("passteam_update_cards", passteam_update_cards),
-    ("passteam_get_templates", passteam_get_templates),
-    ("passteam_get_cards", passteam_get_cards),
-    ("passteam_send_push", passteam_send_push),
-    ("passteam_get_sale", passteam_get_sale),
-    ("passteam_update_sale", passteam_update_sale),
-    ("passteam_delete_sale", passteam_delete_sale),
-    ("passteam_create_product", passteam_create_product),
-    ("passteam_update_product", passteam_update_product),
-    ("passteam_delete_product", passteam_delete_product),
-    ("passteam_list_products", passteam_list_products),
-    ("passteam_issue_card", passteam_issue_card),
-    ("passteam_update_client", passteam_update_client),
-];
 
 const COMMITTED_HEADER: &str = include_str!("../include/passteam.h");
 
@@ -72,7 +46,7 @@ fn committed_header_matches_the_code() {
 #[test]
 fn every_method_has_its_export_in_the_header_and_here() {
     let table: Vec<String> = METHODS.iter().map(|m| m.export_name()).collect();
-    let listed: Vec<String> = EXPORTS.iter().map(|(n, _)| n.to_string()).collect();
+    let listed: Vec<String> = support::EXPORTS.iter().map(|(n, _)| n.to_string()).collect();
     assert_eq!(listed, table);
     for name in &table {
         assert!(COMMITTED_HEADER.contains(&format!("int32_t {name}(")), "{name} missing from the header");
@@ -139,7 +113,7 @@ fn every_export_calls_the_sandbox() {
         assert_eq!(passteam_create_card(client, params.as_ptr(), &mut out), PASSTEAM_OK);
         let card = take(out);
         let card_id = card["cardId"].as_str().unwrap();
-        for (name, export) in EXPORTS {
+        for (name, export) in support::EXPORTS {
             let params = match *name {
                 "passteam_get_a_token" => json!({"nickname": "demo", "password": "demo"}),
                 "passteam_get_list_templates" | "passteam_get_templates" => json!({}),
@@ -176,7 +150,7 @@ fn null_and_invalid_arguments_never_crash() {
         let client = new_client(r#"{"token": "t", "base_url": "http://127.0.0.1:9", "max_attempts": 1}"#);
         let mut out = ptr::null_mut();
         let bad_utf8: &[u8] = b"get\xffcard\0";
-        for (_, export) in EXPORTS {
+        for (_, export) in support::EXPORTS {
             // NULL client.
             assert_eq!(export(ptr::null(), ptr::null(), &mut out), PASSTEAM_ERR_INVALID_ARGUMENT);
             let doc = take(out);

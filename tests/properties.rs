@@ -383,40 +383,12 @@ fn shared() -> &'static Shared {
     })
 }
 
-type Export = unsafe extern "C" fn(*const PassteamClient, *const c_char, *mut *mut c_char) -> i32;
-
-/// The per-operation exports, checked against the method table below.
-const EXPORTS: &[(&str, Export)] = &[
-    ("passteam_get_a_token", passteam_get_a_token),
-    ("passteam_get_list_templates", passteam_get_list_templates),
-    ("passteam_get_template", passteam_get_template),
-    ("passteam_create_card", passteam_create_card),
-    ("passteam_get_card", passteam_get_card),
-    ("passteam_update_card", passteam_update_card),
-    ("passteam_get_cards_with_pagination", passteam_get_cards_with_pagination),
-    ("passteam_check_variable_value", passteam_check_variable_value),
-    ("passteam_distribute", passteam_distribute),
-    ("passteam_delete_card", passteam_delete_card),
-    ("passteam_update_cards", passteam_update_cards),
-    ("passteam_get_templates", passteam_get_templates),
-    ("passteam_get_cards", passteam_get_cards),
-    ("passteam_send_push", passteam_send_push),
-    ("passteam_get_sale", passteam_get_sale),
-    ("passteam_update_sale", passteam_update_sale),
-    ("passteam_delete_sale", passteam_delete_sale),
-    ("passteam_create_product", passteam_create_product),
-    ("passteam_update_product", passteam_update_product),
-    ("passteam_delete_product", passteam_delete_product),
-    ("passteam_list_products", passteam_list_products),
-    ("passteam_issue_card", passteam_issue_card),
-    ("passteam_update_client", passteam_update_client),
-];
 
 #[test]
 fn the_fuzzed_exports_are_the_method_tables() {
-    let fuzzed: Vec<&str> = EXPORTS.iter().map(|(name, _)| *name).collect();
+    let fuzzed: Vec<&str> = support::EXPORTS.iter().map(|(name, _)| *name).collect();
     let table: Vec<String> = METHODS.iter().map(Method::export_name).collect();
-    assert_eq!(fuzzed, table, "a new operation: add its export to EXPORTS so it is fuzzed too");
+    assert_eq!(fuzzed, table, "a new operation: add its export to support::EXPORTS so it is fuzzed too");
 }
 
 /// Text for a C string: arbitrary bytes (invalid UTF-8 included) with the NULs taken out.
@@ -492,9 +464,9 @@ proptest! {
     }
 
     #[test]
-    fn per_operation_exports_with_arbitrary_bytes(index in 0..EXPORTS.len(), params in params_bytes()) {
+    fn per_operation_exports_with_arbitrary_bytes(index in 0..support::EXPORTS.len(), params in params_bytes()) {
         let mut out = std::ptr::null_mut();
-        let status = unsafe { (EXPORTS[index].1)(shared().client, params.as_ptr(), &mut out) };
+        let status = unsafe { (support::EXPORTS[index].1)(shared().client, params.as_ptr(), &mut out) };
         check_answer(status, out)?;
     }
 }
@@ -513,7 +485,7 @@ fn null_pointers_are_invalid_arguments_not_crashes() {
     let mut out = std::ptr::null_mut();
     assert_eq!(unsafe { passteam_call(c, method.as_ptr(), std::ptr::null(), &mut out) }, 0, "NULL params = {{}}");
     check_answer(0, out).unwrap();
-    for (_, export) in EXPORTS {
+    for (_, export) in support::EXPORTS {
         assert_eq!(unsafe { export(c, std::ptr::null(), std::ptr::null_mut()) }, 1);
         let mut out = std::ptr::null_mut();
         let status = unsafe { export(std::ptr::null(), std::ptr::null(), &mut out) };
