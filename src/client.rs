@@ -118,12 +118,20 @@ impl Client {
         let fields = request::form_fields(&prepared);
         let endpoint = self.config.endpoint_for(method);
         let token = if method.auth { self.config.token.as_deref() } else { None };
-        if method.auth && token.map_or(true, str::is_empty) {
+        if method.auth && token.is_none_or(str::is_empty) {
             return Err(Error::new(
                 Status::Auth,
                 format!("{}: no token configured; set \"token\" in the config (or get one with getatoken)", method.name),
             ));
         }
+        let outgoing = transport::Outgoing {
+            endpoint: &endpoint,
+            token,
+            params: &prepared,
+            fields: &fields,
+            max_response_bytes: self.config.max_response_bytes,
+            connect_timeout: self.config.connect_timeout,
+        };
         let policy = &self.config.retry;
         let mut attempt = 0u32;
         loop {
@@ -134,16 +142,7 @@ impl Client {
                 return Err(self.finish(method, attempt - 1, timeout_error(method, self.config.timeout)));
             }
             self.quota.acquire().map_err(|e| e.with_detail("method", Value::from(method.name)))?;
-            let outcome = transport::exchange(
-                &self.agent,
-                &endpoint,
-                token,
-                &prepared,
-                &fields,
-                self.config.max_response_bytes,
-                time_left,
-                self.config.connect_timeout,
-            );
+            let outcome = transport::exchange(&self.agent, &outgoing, time_left);
             let (error, delivery) = match outcome {
                 Ok(reply) => {
                     let result = response::interpret_raw(reply.status, &reply.body);

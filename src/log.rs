@@ -75,7 +75,7 @@ fn mask_emails(text: &str) -> String {
                     break;
                 }
             }
-            let has_domain = chars.get(i + 1).map_or(false, |c| c.is_alphanumeric());
+            let has_domain = chars.get(i + 1).is_some_and(|c| c.is_alphanumeric());
             if local_len > 0 && has_domain {
                 let keep: String = out.chars().rev().skip(local_len).collect::<Vec<_>>().into_iter().rev().collect();
                 let first = out.chars().rev().nth(local_len - 1).unwrap_or('*');
@@ -95,7 +95,7 @@ fn mask_phones(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        if chars[i].is_ascii_digit() || (chars[i] == '+' && chars.get(i + 1).map_or(false, char::is_ascii_digit)) {
+        if chars[i].is_ascii_digit() || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
             // A run of digits with the separators phone numbers are written with.
             let mut j = i;
             let mut digits = 0;
@@ -136,7 +136,7 @@ fn mask_phones(text: &str) -> String {
 fn is_hex_id_context(chars: &[char], start: usize, end: usize) -> bool {
     let before = start.checked_sub(1).map(|k| chars[k]);
     let after = chars.get(end).copied();
-    before.map_or(false, |c| c.is_ascii_alphabetic()) || after.map_or(false, |c| c.is_ascii_alphabetic())
+    before.is_some_and(|c| c.is_ascii_alphabetic()) || after.is_some_and(|c| c.is_ascii_alphabetic())
 }
 
 /// UTC time as `2026-11-28T15:04:05Z`, without a date crate.

@@ -101,7 +101,7 @@ impl Quota {
         for (w, name) in windows.iter_mut().zip(["hour", "day"]) {
             w.roll(now);
             if let Some(d) = w.wait(now) {
-                if wait.map_or(true, |(longest, _, _)| d > longest) {
+                if wait.is_none_or(|(longest, _, _)| d > longest) {
                     wait = Some((d, name, w.limit));
                 }
             }

@@ -63,7 +63,7 @@ fn pick_unique(values: &Map<String, Value>, named: Option<&str>) -> Result<(Stri
         }
     };
     match values.get(&wanted) {
-        Some(v) if v.as_str().map_or(true, |s| !s.is_empty()) => Ok((wanted, v.clone())),
+        Some(v) if v.as_str().is_none_or(|s| !s.is_empty()) => Ok((wanted, v.clone())),
         _ => Err(Error::validation("values", format!("the unique variable {wanted} has no value to look the card up by"))),
     }
 }

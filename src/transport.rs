@@ -101,17 +101,22 @@ pub fn build_agent(config: &Config) -> Result<Agent> {
     ))
 }
 
-/// Sends one request and reads the whole reply.
-pub fn exchange(
-    agent: &Agent,
-    endpoint: &ResolvedEndpoint,
-    token: Option<&str>,
-    params: &Map<String, Value>,
-    fields: &[(String, String)],
-    max_response_bytes: u64,
-    time_left: Duration,
-    connect_timeout: Duration,
-) -> std::result::Result<Reply, Failure> {
+/// One request, ready to send: where, with what, and within which limits. Built once per call and sent
+/// once per attempt. (No `Debug`: it holds the token.)
+pub struct Outgoing<'a> {
+    pub endpoint: &'a ResolvedEndpoint,
+    /// `None` for operations sent without `Authorization` (getatoken).
+    pub token: Option<&'a str>,
+    /// The checked parameters (for a JSON body) and their form fields (for every other encoding).
+    pub params: &'a Map<String, Value>,
+    pub fields: &'a [(String, String)],
+    pub max_response_bytes: u64,
+    pub connect_timeout: Duration,
+}
+
+/// Sends one request and reads the whole reply, within `time_left`.
+pub fn exchange(agent: &Agent, outgoing: &Outgoing<'_>, time_left: Duration) -> std::result::Result<Reply, Failure> {
+    let Outgoing { endpoint, token, params, fields, max_response_bytes, connect_timeout } = *outgoing;
     let mut url = endpoint.url.clone();
     let mut builder = http::Request::builder().method(endpoint.verb.as_str());
     if let Some(token) = token {

@@ -225,7 +225,7 @@ fn assert_error_object(e: &passteam::Error, status: Status, http: Option<u16>) -
     let doc = e.to_json();
     assert_eq!(doc["status"], status.code(), "{doc}");
     assert_eq!(doc["name"], status.name());
-    assert!(doc["message"].as_str().map_or(false, |m| !m.is_empty()));
+    assert!(doc["message"].as_str().is_some_and(|m| !m.is_empty()));
     assert_eq!(doc["http_status"], http.map_or(Value::Null, Value::from), "{doc}");
     assert!(doc["retryable"].is_boolean());
     assert!(doc["details"].is_object());

@@ -29,7 +29,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), Error> {
             other => return Err(arg_error(other.unexpected())),
         }
     }
-    let has_token = conn.token.is_some() || std::env::var("PASSTEAM_TOKEN").map_or(false, |t| !t.is_empty());
+    let has_token = conn.token.is_some() || std::env::var("PASSTEAM_TOKEN").is_ok_and(|t| !t.is_empty());
     let _sandbox = if has_token {
         println!("Running against {} with your token.", conn.base_url.as_deref().unwrap_or("the configured host"));
         None
