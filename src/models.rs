@@ -6,10 +6,11 @@
 //!
 //! ```no_run
 //! # use passteam::{Client, models::Card};
-//! # let client: Client = unimplemented!();
-//! let card: Card = client.call_as("getCard", serde_json::json!({"cardId": "5f0c1a2b3c4d5e6f7a8b9c0d"}))?;
-//! println!("{} has {} bonus points", card.card_id, card.value("BONUS").unwrap_or("0"));
-//! # Ok::<(), passteam::Error>(())
+//! fn show(client: &Client) -> passteam::Result<()> {
+//!     let card: Card = client.call_as("getCard", serde_json::json!({"cardId": "5f0c1a2b3c4d5e6f7a8b9c0d"}))?;
+//!     println!("{} has {} bonus points", card.card_id, card.value("BONUS").unwrap_or("0"));
+//!     Ok(())
+//! }
 //! ```
 
 use serde::{Deserialize, Serialize};
