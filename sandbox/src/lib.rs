@@ -65,6 +65,9 @@ pub const SEED_SALE_ID: &str = "sale-1";
 /// The seeded product (used by the seeded sale).
 pub const SEED_PRODUCT_ID: &str = "5e424c181dbf0d537c8b1001";
 
+/// The request log keeps at most this many entries (the oldest go first); `seq` keeps counting.
+pub const MAX_LOGGED_REQUESTS: usize = 100_000;
+
 /// Start-up configuration of a [`Sandbox`].
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {

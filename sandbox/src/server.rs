@@ -414,6 +414,10 @@ fn handle_request(shared: &Shared, req: &Request) -> Action {
             }
             None => None,
         };
+        if core.log.len() >= crate::MAX_LOGGED_REQUESTS {
+            // A sandbox left running under a benchmark must not grow without bound: drop the oldest tenth.
+            core.log.drain(..crate::MAX_LOGGED_REQUESTS / 10);
+        }
         core.log.push(RecordedRequest {
             seq,
             verb: req.verb.clone(),
