@@ -72,12 +72,9 @@ impl Client {
     /// As [`Client::call`], with a deadline shorter than the configured `timeout_ms` for this call only
     /// (a longer one is cut to the configured timeout).
     pub fn call_with_timeout(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<Value> {
-        let (m, params, deadline) = self.resolve(method, params, timeout)?;
-        let result = match m.kind {
-            Kind::Scenario => scenarios::run(self, m, &params, deadline),
-            _ => self.invoke(m, &params, deadline),
-        };
-        result.map_err(|e| self.redact(e))
+        let raw = self.call_json(method, params, timeout)?;
+        serde_json::from_str(raw.get())
+            .map_err(|e| Error::new(Status::Protocol, format!("{method}: the result is not JSON: {e}")))
     }
 
     /// As [`Client::call_with_timeout`], with the result as the JSON text Passteam sent: what the C ABI hands
