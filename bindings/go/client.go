@@ -107,6 +107,13 @@ func (c *Client) do(ctx context.Context, method string, params any, out any) err
 	return nil
 }
 
+// result calls method and decodes its result into a T: the body of every typed operation.
+func result[T any](ctx context.Context, c *Client, method string, params any) (T, error) {
+	var out T
+	err := c.do(ctx, method, params, &out)
+	return out, err
+}
+
 // protocolError reports a result that does not decode into its Go type.
 func protocolError(method string, err error) *Error {
 	return &Error{

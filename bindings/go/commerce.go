@@ -7,16 +7,12 @@ import "context"
 
 // GetSale reads a sale.
 func (c *Client) GetSale(ctx context.Context, id string) (Sale, error) {
-	var out Sale
-	err := c.do(ctx, "getsale", map[string]string{"id": id}, &out)
-	return out, err
+	return result[Sale](ctx, c, "getsale", map[string]string{"id": id})
 }
 
 // UpdateSale writes a sale (creating it when the id is new) and returns it as stored.
 func (c *Client) UpdateSale(ctx context.Context, sale SaleUpdate) (Sale, error) {
-	var out Sale
-	err := c.do(ctx, "updatesale", sale, &out)
-	return out, err
+	return result[Sale](ctx, c, "updatesale", sale)
 }
 
 // DeleteSale deletes a sale; ErrNotFound when there is none.
@@ -31,16 +27,12 @@ func (c *Client) CreateProduct(ctx context.Context, companyID, name string, pric
 		Name      string  `json:"name"`
 		Price     float64 `json:"price"`
 	}{companyID, name, price}
-	var out Product
-	err := c.do(ctx, "createproduct", params, &out)
-	return out, err
+	return result[Product](ctx, c, "createproduct", params)
 }
 
 // UpdateProduct changes a product's name or price.
 func (c *Client) UpdateProduct(ctx context.Context, update ProductUpdate) (Product, error) {
-	var out Product
-	err := c.do(ctx, "updateproduct", update, &out)
-	return out, err
+	return result[Product](ctx, c, "updateproduct", update)
 }
 
 // DeleteProduct deletes a product; ErrNotFound when there is none.
@@ -55,7 +47,5 @@ func (c *Client) ListProducts(ctx context.Context, companyID string, page, perPa
 		Page      int    `json:"page,omitempty"`
 		PerPage   int    `json:"perPage,omitempty"`
 	}{companyID, page, perPage}
-	var out ProductPage
-	err := c.do(ctx, "listproducts", params, &out)
-	return out, err
+	return result[ProductPage](ctx, c, "listproducts", params)
 }

@@ -34,38 +34,28 @@ func (c *Client) GetAToken(ctx context.Context, nickname, password string) (stri
 
 // GetListTemplates lists the account's templates.
 func (c *Client) GetListTemplates(ctx context.Context) ([]TemplateRef, error) {
-	var out []TemplateRef
-	err := c.do(ctx, "getlisttemplates", nil, &out)
-	return out, err
+	return result[[]TemplateRef](ctx, c, "getlisttemplates", nil)
 }
 
 // GetTemplate reads one template with its fields.
 func (c *Client) GetTemplate(ctx context.Context, templateID string) (Template, error) {
-	var out Template
-	err := c.do(ctx, "gettemplate", map[string]string{"templateId": templateID}, &out)
-	return out, err
+	return result[Template](ctx, c, "gettemplate", map[string]string{"templateId": templateID})
 }
 
 // CreateCard creates a card. It is never resent automatically: on an error whose Outcome is
 // OutcomeUnknown the card may exist; look it up (or use IssueCard, which does that for you).
 func (c *Client) CreateCard(ctx context.Context, card NewCard) (Card, error) {
-	var out Card
-	err := c.do(ctx, "createcard", card, &out)
-	return out, err
+	return result[Card](ctx, c, "createcard", card)
 }
 
 // GetCard finds a card; ErrNotFound when there is none.
 func (c *Client) GetCard(ctx context.Context, lookup CardLookup) (Card, error) {
-	var out Card
-	err := c.do(ctx, "getcard", lookup, &out)
-	return out, err
+	return result[Card](ctx, c, "getcard", lookup)
 }
 
 // UpdateCard changes a card's variables and system fields (only those sent change).
 func (c *Client) UpdateCard(ctx context.Context, update CardUpdate) (UpdateResult, error) {
-	var out UpdateResult
-	err := c.do(ctx, "updatecard", update, &out)
-	return out, err
+	return result[UpdateResult](ctx, c, "updatecard", update)
 }
 
 // GetCardsWithPagination reads one page (page from 1, perPage at most 50; 0 = the server's
@@ -76,9 +66,7 @@ func (c *Client) GetCardsWithPagination(ctx context.Context, templateID string, 
 		Page       int    `json:"page,omitempty"`
 		PerPage    int    `json:"perPage,omitempty"`
 	}{templateID, page, perPage}
-	var out Page
-	err := c.do(ctx, "getcardswithpagination", params, &out)
-	return out, err
+	return result[Page](ctx, c, "getcardswithpagination", params)
 }
 
 // CheckVariableValue tells whether a unique variable's value (e.g. Values{"PHONE": "+7..."}) is
@@ -88,9 +76,7 @@ func (c *Client) CheckVariableValue(ctx context.Context, templateID string, valu
 		TemplateID string `json:"templateId"`
 		Values     Values `json:"values"`
 	}{templateID, values}
-	var out CheckResult
-	err := c.do(ctx, "checkvariablevalue", params, &out)
-	return out, err
+	return result[CheckResult](ctx, c, "checkvariablevalue", params)
 }
 
 // Distribute sends the card's link to its holder by SMS or e-mail. It is never resent
@@ -101,9 +87,7 @@ func (c *Client) Distribute(ctx context.Context, cardID string, channel Channel)
 
 // DeleteCard deletes a card; DeleteResult.N is 0 when there was nothing to delete.
 func (c *Client) DeleteCard(ctx context.Context, cardID string) (DeleteResult, error) {
-	var out DeleteResult
-	err := c.do(ctx, "deletecard", map[string]string{"cardId": cardID}, &out)
-	return out, err
+	return result[DeleteResult](ctx, c, "deletecard", map[string]string{"cardId": cardID})
 }
 
 // UpdateCards updates a card found by CardID, CardCode, or TemplateID and a unique variable in
@@ -111,27 +95,21 @@ func (c *Client) DeleteCard(ctx context.Context, cardID string) (DeleteResult, e
 //
 // Deprecated: the API deprecates updatecards; use UpdateCard or UpdateClient.
 func (c *Client) UpdateCards(ctx context.Context, params CardLookup) (UpdateCardsResult, error) {
-	var out UpdateCardsResult
-	err := c.do(ctx, "updatecards", params, &out)
-	return out, err
+	return result[UpdateCardsResult](ctx, c, "updatecards", params)
 }
 
 // GetTemplates reads every template with its fields.
 //
 // Deprecated: slow; use GetListTemplates and GetTemplate.
 func (c *Client) GetTemplates(ctx context.Context) ([]Template, error) {
-	var out []Template
-	err := c.do(ctx, "gettemplates", nil, &out)
-	return out, err
+	return result[[]Template](ctx, c, "gettemplates", nil)
 }
 
 // GetCards reads every card of a template at once.
 //
 // Deprecated: slow; use Cards or GetCardsWithPagination.
 func (c *Client) GetCards(ctx context.Context, templateID string) ([]Card, error) {
-	var out []Card
-	err := c.do(ctx, "getcards", map[string]string{"templateId": templateID}, &out)
-	return out, err
+	return result[[]Card](ctx, c, "getcards", map[string]string{"templateId": templateID})
 }
 
 // SendPush sends a push message to every card of a template (promotions; balances change through

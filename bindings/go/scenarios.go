@@ -8,15 +8,11 @@ import "context"
 // Values) and creates it from TemplateID and Values when absent. It happens exactly once: a lost
 // createcard reply is resolved by looking the card up, never by creating a second card.
 func (c *Client) IssueCard(ctx context.Context, params IssueCardParams) (IssueResult, error) {
-	var out IssueResult
-	err := c.do(ctx, "issuecard", params, &out)
-	return out, err
+	return result[IssueResult](ctx, c, "issuecard", params)
 }
 
 // UpdateClient finds the card (by CardID, CardCode, or TemplateID and Find) and writes Values to
 // it with updatecard.
 func (c *Client) UpdateClient(ctx context.Context, params UpdateClientParams) (UpdateResult, error) {
-	var out UpdateResult
-	err := c.do(ctx, "updateclient", params, &out)
-	return out, err
+	return result[UpdateResult](ctx, c, "updateclient", params)
 }
