@@ -24,18 +24,33 @@ fn rate(seconds: f64, mut call: impl FnMut()) -> f64 {
 }
 
 fn main() {
-    let seconds: f64 = std::env::var("PASSTEAM_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
+    let seconds: f64 =
+        std::env::var("PASSTEAM_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let client = Client::from_json(&json!({"token": sb.token(), "base_url": sb.base_url(), "quota_per_hour": 0, "quota_per_day": 0}).to_string()).unwrap();
-    let card = client.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "+79160001111"}})).unwrap();
+    let client = Client::from_json(
+        &json!({"token": sb.token(), "base_url": sb.base_url(), "quota_per_hour": 0, "quota_per_day": 0})
+            .to_string(),
+    )
+    .unwrap();
+    let card = client
+        .create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "+79160001111"}}))
+        .unwrap();
     let card_id = card["cardId"].as_str().unwrap().to_owned();
     let url = format!("{}/oapi/v1/getcard", sb.base_url());
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(30))).timeout_connect(Some(Duration::from_secs(10))).timeout_recv_response(Some(Duration::from_secs(20))).timeout_recv_body(Some(Duration::from_secs(20))).build().into();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .timeout_connect(Some(Duration::from_secs(10)))
+        .timeout_recv_response(Some(Duration::from_secs(20)))
+        .timeout_recv_body(Some(Duration::from_secs(20)))
+        .build()
+        .into();
 
     let bare = rate(seconds, || {
         let form = Form::new().text("cardId", &card_id);
         let mut reply = agent.post(&url).header("Authorization", sb.token()).send(form).expect("reply");
-        let body: serde_json::Value = serde_json::from_slice(&reply.body_mut().read_to_vec().unwrap()).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_slice(&reply.body_mut().read_to_vec().unwrap()).unwrap();
         assert_eq!(body["code"], 200);
     });
     let ours = rate(seconds, || {

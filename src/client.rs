@@ -29,9 +29,14 @@ impl Client {
         config.validate()?;
         let agent = transport::build_agent(&config)?;
         let logger = match (&config.log_file, config.log_level) {
-            (Some(path), level) if level != LogLevel::Off => Some(Logger::open(path, level, config.token.clone()).map_err(|e| {
-                Error::invalid_argument(format!("config: log_file {}: cannot open it: {e}", path.display()))
-            })?),
+            (Some(path), level) if level != LogLevel::Off => {
+                Some(Logger::open(path, level, config.token.clone()).map_err(|e| {
+                    Error::invalid_argument(format!(
+                        "config: log_file {}: cannot open it: {e}",
+                        path.display()
+                    ))
+                })?)
+            }
             _ => None,
         };
         let quota = Quota::new(config.quota_per_hour, config.quota_per_day);
@@ -65,7 +70,10 @@ impl Client {
     pub fn call_as<T: serde::de::DeserializeOwned>(&self, method: &str, params: Value) -> Result<T> {
         let value = self.call(method, params)?;
         serde_json::from_value(value).map_err(|e| {
-            Error::new(Status::Protocol, format!("{method}: the result does not have the expected shape: {e}"))
+            Error::new(
+                Status::Protocol,
+                format!("{method}: the result does not have the expected shape: {e}"),
+            )
         })
     }
 
@@ -89,9 +97,17 @@ impl Client {
     }
 
     /// The table entry, the parameters as an object, and the call's deadline.
-    fn resolve(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<(&'static Method, Map<String, Value>, Instant)> {
+    fn resolve(
+        &self,
+        method: &str,
+        params: Value,
+        timeout: Option<Duration>,
+    ) -> Result<(&'static Method, Map<String, Value>, Instant)> {
         let m = methods::find(method).ok_or_else(|| {
-            Error::invalid_argument(format!("unknown method {:?}; see the method table (passteam methods)", truncate(method)))
+            Error::invalid_argument(format!(
+                "unknown method {:?}; see the method table (passteam methods)",
+                truncate(method)
+            ))
         })?;
         let params = match params {
             Value::Object(map) => map,
@@ -103,14 +119,25 @@ impl Client {
     }
 
     /// One operation of the table with retries, within `deadline`, its result parsed. Scenarios build on this.
-    pub(crate) fn invoke(&self, method: &Method, params: &Map<String, Value>, deadline: Instant) -> Result<Value> {
+    pub(crate) fn invoke(
+        &self,
+        method: &Method,
+        params: &Map<String, Value>,
+        deadline: Instant,
+    ) -> Result<Value> {
         let raw = self.invoke_raw(method, params, deadline)?;
-        serde_json::from_str(raw.get())
-            .map_err(|e| Error::new(Status::Protocol, format!("{}: the result is not JSON: {e}", method.name)))
+        serde_json::from_str(raw.get()).map_err(|e| {
+            Error::new(Status::Protocol, format!("{}: the result is not JSON: {e}", method.name))
+        })
     }
 
     /// One operation of the table with retries, within `deadline`.
-    fn invoke_raw(&self, method: &Method, params: &Map<String, Value>, deadline: Instant) -> Result<Box<RawValue>> {
+    fn invoke_raw(
+        &self,
+        method: &Method,
+        params: &Map<String, Value>,
+        deadline: Instant,
+    ) -> Result<Box<RawValue>> {
         let prepared = request::prepare(method, params)?;
         let fields = request::form_fields(&prepared);
         let endpoint = self.config.endpoint_for(method);
@@ -118,7 +145,10 @@ impl Client {
         if method.auth && token.is_none_or(str::is_empty) {
             return Err(Error::new(
                 Status::Auth,
-                format!("{}: no token configured; set \"token\" in the config (or get one with getatoken)", method.name),
+                format!(
+                    "{}: no token configured; set \"token\" in the config (or get one with getatoken)",
+                    method.name
+                ),
             ));
         }
         let outgoing = transport::Outgoing {
@@ -143,7 +173,14 @@ impl Client {
             let (error, delivery) = match outcome {
                 Ok(reply) => {
                     let result = response::interpret_raw(reply.status, &reply.body);
-                    self.log_attempt(method, attempt, started, Some(reply.status), result.as_ref().err(), &fields);
+                    self.log_attempt(
+                        method,
+                        attempt,
+                        started,
+                        Some(reply.status),
+                        result.as_ref().err(),
+                        &fields,
+                    );
                     match result {
                         Ok(value) => {
                             self.quota.succeeded();
@@ -151,8 +188,13 @@ impl Client {
                         }
                         Err(e) => {
                             if e.status == Status::RateLimited {
-                                if let (Some(limit), Some(window)) = (e.details.get("limit"), e.details.get("window")) {
-                                    self.quota.learn(limit.as_u64().unwrap_or(1), window.as_str().unwrap_or("hour"));
+                                if let (Some(limit), Some(window)) =
+                                    (e.details.get("limit"), e.details.get("window"))
+                                {
+                                    self.quota.learn(
+                                        limit.as_u64().unwrap_or(1),
+                                        window.as_str().unwrap_or("hour"),
+                                    );
                                 }
                             }
                             // A 502-504 came from something in front of Passteam: the request may have been applied.
@@ -161,7 +203,14 @@ impl Client {
                     }
                 }
                 Err(failure) => {
-                    self.log_attempt(method, attempt, started, failure.error.http_status, Some(&failure.error), &fields);
+                    self.log_attempt(
+                        method,
+                        attempt,
+                        started,
+                        failure.error.http_status,
+                        Some(&failure.error),
+                        &fields,
+                    );
                     (failure.error, failure.delivery)
                 }
             };
@@ -226,10 +275,17 @@ impl Client {
         let ms = started.elapsed().as_millis();
         let http = http_status.map_or("-".to_owned(), |s| s.to_string());
         match error {
-            None => log.write(LogLevel::Info, &format!("{} attempt={attempt} http={http} ok {ms}ms", method.name)),
+            None => {
+                log.write(LogLevel::Info, &format!("{} attempt={attempt} http={http} ok {ms}ms", method.name))
+            }
             Some(e) => log.write(
                 LogLevel::Error,
-                &format!("{} attempt={attempt} http={http} {} {ms}ms: {}", method.name, e.status.name(), e.message),
+                &format!(
+                    "{} attempt={attempt} http={http} {} {ms}ms: {}",
+                    method.name,
+                    e.status.name(),
+                    e.message
+                ),
             ),
         }
         if log.enabled(LogLevel::Debug) {
@@ -255,7 +311,8 @@ fn timeout_error(method: &Method, configured: Duration) -> Error {
 }
 
 fn to_raw(value: &Value) -> Box<RawValue> {
-    serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::from_string("null".into()).expect("JSON"))
+    serde_json::value::to_raw_value(value)
+        .unwrap_or_else(|_| RawValue::from_string("null".into()).expect("JSON"))
 }
 
 fn truncate(text: &str) -> String {

@@ -128,7 +128,11 @@ impl Default for Config {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             endpoints: BTreeMap::new(),
             allow_insecure_http: false,
-            retry: RetryPolicy { max_attempts: 3, base_delay: Duration::from_millis(200), max_delay: Duration::from_secs(2) },
+            retry: RetryPolicy {
+                max_attempts: 3,
+                base_delay: Duration::from_millis(200),
+                max_delay: Duration::from_secs(2),
+            },
             quota_per_hour: 30_000,
             quota_per_day: 350_000,
             tls_roots: TlsRoots::Bundled,
@@ -207,13 +211,17 @@ impl Config {
                 "body_encoding" => {
                     c.body_encoding = BodyEncoding::parse(&string(key, value)?, key)?;
                     if !matches!(c.body_encoding, BodyEncoding::Multipart | BodyEncoding::Urlencoded) {
-                        return Err(Error::invalid_argument("config: body_encoding must be \"multipart\" or \"urlencoded\""));
+                        return Err(Error::invalid_argument(
+                            "config: body_encoding must be \"multipart\" or \"urlencoded\"",
+                        ));
                     }
                 }
                 "max_response_bytes" => c.max_response_bytes = integer(key, value, 1)?,
                 "endpoints" => c.endpoints = endpoints(value)?,
                 "allow_insecure_http" => c.allow_insecure_http = boolean(key, value)?,
-                "max_attempts" => c.retry.max_attempts = u32::try_from(integer(key, value, 1)?.min(100)).unwrap_or(100),
+                "max_attempts" => {
+                    c.retry.max_attempts = u32::try_from(integer(key, value, 1)?.min(100)).unwrap_or(100)
+                }
                 "retry_base_delay_ms" => c.retry.base_delay = millis(key, value, 0)?,
                 "retry_max_delay_ms" => c.retry.max_delay = millis(key, value, 0)?,
                 "quota_per_hour" => c.quota_per_hour = integer(key, value, 0)?,
@@ -277,7 +285,8 @@ impl Config {
             (Kind::Rest, Verb::Get | Verb::Delete) => BodyEncoding::Query,
             _ => self.body_encoding,
         });
-        let url = format!("{}{}{}", base.trim_end_matches('/'), if path.starts_with('/') { "" } else { "/" }, path);
+        let url =
+            format!("{}{}{}", base.trim_end_matches('/'), if path.starts_with('/') { "" } else { "/" }, path);
         ResolvedEndpoint { verb, url, encoding }
     }
 }
@@ -330,9 +339,9 @@ fn endpoints(value: &Value) -> Result<BTreeMap<String, Endpoint>> {
         .ok_or_else(|| Error::invalid_argument("config: endpoints must be an object keyed by operation"))?;
     let mut out = BTreeMap::new();
     for (name, spec) in map {
-        let method = methods::find(name)
-            .filter(|m| m.kind == Kind::Rest)
-            .ok_or_else(|| Error::invalid_argument(format!("config: endpoints.{name}: not a sales/products operation")))?;
+        let method = methods::find(name).filter(|m| m.kind == Kind::Rest).ok_or_else(|| {
+            Error::invalid_argument(format!("config: endpoints.{name}: not a sales/products operation"))
+        })?;
         let fields = spec
             .as_object()
             .ok_or_else(|| Error::invalid_argument(format!("config: endpoints.{name} must be an object")))?;
@@ -345,7 +354,9 @@ fn endpoints(value: &Value) -> Result<BTreeMap<String, Endpoint>> {
                 "verb" | "method" => {
                     let text = string(&full, v)?;
                     ep.verb = Some(Verb::parse(&text).ok_or_else(|| {
-                        Error::invalid_argument(format!("config: {full} must be GET, POST, PUT or DELETE, not {text:?}"))
+                        Error::invalid_argument(format!(
+                            "config: {full} must be GET, POST, PUT or DELETE, not {text:?}"
+                        ))
                     })?)
                 }
                 "body_encoding" => ep.body_encoding = Some(BodyEncoding::parse(&string(&full, v)?, &full)?),
@@ -364,12 +375,10 @@ fn endpoints(value: &Value) -> Result<BTreeMap<String, Endpoint>> {
 
 /// `https://` anywhere; `http://` only for loopback hosts unless explicitly allowed.
 fn check_base_url(key: &str, url: &str, allow_insecure_http: bool) -> Result<()> {
-    let uri: ureq::http::Uri = url
-        .parse()
-        .map_err(|_| Error::invalid_argument(format!("config: {key} is not a URL: {url:?}")))?;
-    let host = uri
-        .host()
-        .ok_or_else(|| Error::invalid_argument(format!("config: {key} has no host: {url:?}")))?;
+    let uri: ureq::http::Uri =
+        url.parse().map_err(|_| Error::invalid_argument(format!("config: {key} is not a URL: {url:?}")))?;
+    let host =
+        uri.host().ok_or_else(|| Error::invalid_argument(format!("config: {key} has no host: {url:?}")))?;
     match uri.scheme_str() {
         Some("https") => Ok(()),
         Some("http") if allow_insecure_http || is_loopback(host) => Ok(()),
@@ -377,7 +386,9 @@ fn check_base_url(key: &str, url: &str, allow_insecure_http: bool) -> Result<()>
             "config: {key} uses plain http:// for {host}, which would send the token in clear; use https:// \
              (http:// is accepted for 127.0.0.0/8, ::1 and localhost, or with allow_insecure_http: true)"
         ))),
-        _ => Err(Error::invalid_argument(format!("config: {key} must start with https:// (or http:// for loopback)"))),
+        _ => Err(Error::invalid_argument(format!(
+            "config: {key} must start with https:// (or http:// for loopback)"
+        ))),
     }
 }
 
@@ -421,7 +432,13 @@ mod tests {
 
     #[test]
     fn plain_http_only_for_loopback() {
-        for ok in ["http://127.0.0.1:1", "http://127.5.6.7", "http://localhost:80", "http://[::1]:8080", "https://example.com"] {
+        for ok in [
+            "http://127.0.0.1:1",
+            "http://127.5.6.7",
+            "http://localhost:80",
+            "http://[::1]:8080",
+            "https://example.com",
+        ] {
             assert!(parse(json!({"base_url": ok})).is_ok(), "{ok}");
         }
         let e = parse(json!({"base_url": "http://example.com", "token": "SECRET"})).unwrap_err();

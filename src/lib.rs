@@ -34,8 +34,8 @@ pub mod methods;
 pub mod models;
 pub mod quota;
 pub mod request;
-pub mod response;
 pub mod resolver;
+pub mod response;
 mod scenarios;
 pub mod transport;
 

@@ -77,7 +77,8 @@ fn mask_emails(text: &str) -> String {
             }
             let has_domain = chars.get(i + 1).is_some_and(|c| c.is_alphanumeric());
             if local_len > 0 && has_domain {
-                let keep: String = out.chars().rev().skip(local_len).collect::<Vec<_>>().into_iter().rev().collect();
+                let keep: String =
+                    out.chars().rev().skip(local_len).collect::<Vec<_>>().into_iter().rev().collect();
                 let first = out.chars().rev().nth(local_len - 1).unwrap_or('*');
                 out = keep;
                 out.push(first);
@@ -95,7 +96,9 @@ fn mask_phones(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        if chars[i].is_ascii_digit() || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+        if chars[i].is_ascii_digit()
+            || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
             // A run of digits with the separators phone numbers are written with.
             let mut j = i;
             let mut digits = 0;
@@ -162,7 +165,9 @@ mod tests {
 
     #[test]
     fn masks_phones_and_emails() {
-        let line = mask(r#"values[%PHONE%]=+7 (999) 000-11-22 email=ivan.petrov@example.com card=5f0c1a2b3c4d5e6f7a8b9c0d bonus=7500"#);
+        let line = mask(
+            r#"values[%PHONE%]=+7 (999) 000-11-22 email=ivan.petrov@example.com card=5f0c1a2b3c4d5e6f7a8b9c0d bonus=7500"#,
+        );
         assert!(!line.contains("999) 000-11"), "{line}");
         assert!(line.contains("22"), "{line}");
         assert!(!line.contains("ivan.petrov"), "{line}");

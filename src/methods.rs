@@ -143,7 +143,13 @@ const fn oapi(name: &'static str, snake: &'static str, camel: &'static str, path
     }
 }
 
-const fn rest(name: &'static str, snake: &'static str, camel: &'static str, verb: Verb, path: &'static str) -> Method {
+const fn rest(
+    name: &'static str,
+    snake: &'static str,
+    camel: &'static str,
+    verb: Verb,
+    path: &'static str,
+) -> Method {
     Method { kind: Kind::Rest, verb, ..oapi(name, snake, camel, path) }
 }
 
@@ -293,7 +299,8 @@ pub static METHODS: &[Method] = &[
 /// Looks an operation up by any of its names, ignoring case and underscores:
 /// `getCard`, `getcard`, `get_card` and `GET_CARD` all find `getcard`.
 pub fn find(name: &str) -> Option<&'static Method> {
-    let wanted: String = name.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect();
+    let wanted: String =
+        name.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect();
     if wanted.is_empty() {
         return None;
     }

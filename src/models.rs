@@ -138,7 +138,10 @@ mod tests {
         assert!(card.installed);
         assert_eq!(card.installed_aw, json!(1));
         assert_eq!(card.extra["somethingNew"], json!([1]));
-        let page: CardsPage = serde_json::from_value(json!({"pageCount": 2, "nextPage": null, "previouslyPage": 1, "cardsCount": 60, "cards": []})).unwrap();
+        let page: CardsPage = serde_json::from_value(
+            json!({"pageCount": 2, "nextPage": null, "previouslyPage": 1, "cardsCount": 60, "cards": []}),
+        )
+        .unwrap();
         assert_eq!((page.next_page, page.previously_page), (None, Some(1)));
     }
 }

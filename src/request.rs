@@ -30,7 +30,8 @@ pub fn prepare(method: &Method, params: &Map<String, Value>) -> Result<Map<Strin
             ));
         }
     }
-    if !method.one_of.is_empty() && !method.one_of.iter().any(|group| group.iter().all(|p| is_given(&out, p))) {
+    if !method.one_of.is_empty() && !method.one_of.iter().any(|group| group.iter().all(|p| is_given(&out, p)))
+    {
         let choices: Vec<String> = method.one_of.iter().map(|g| g.join(" + ")).collect();
         return Err(Error::validation(
             method.one_of[0][0],
@@ -190,7 +191,11 @@ mod tests {
     #[test]
     fn unknown_params_pass_through_with_brackets() {
         let m = find("updatesale").unwrap();
-        let p = prepare(m, &obj(json!({"id": "s", "products": [{"_id": "p", "quantity": 2}], "extra": {"a": [1, false]}}))).unwrap();
+        let p = prepare(
+            m,
+            &obj(json!({"id": "s", "products": [{"_id": "p", "quantity": 2}], "extra": {"a": [1, false]}})),
+        )
+        .unwrap();
         let fields = form_fields(&p);
         assert!(fields.contains(&("products[0][_id]".into(), "p".into())));
         assert!(fields.contains(&("products[0][quantity]".into(), "2".into())));
@@ -206,12 +211,15 @@ mod tests {
         assert_eq!(e.details["field"], "templateId");
         let e = prepare(m, &obj(json!({"templateId": ["x"]}))).unwrap_err();
         assert!(e.message.contains("must be a string"), "{}", e.message);
-        let e = prepare(find("distribute").unwrap(), &obj(json!({"cardId": "c", "type": "fax"}))).unwrap_err();
+        let e =
+            prepare(find("distribute").unwrap(), &obj(json!({"cardId": "c", "type": "fax"}))).unwrap_err();
         assert!(e.message.contains("sms, email"));
         let e = prepare(find("getcard").unwrap(), &obj(json!({"templateId": "t"}))).unwrap_err();
         assert!(e.message.contains("cardId; cardCode; templateId + values"), "{}", e.message);
         assert!(prepare(find("getcard").unwrap(), &obj(json!({"cardCode": 123}))).is_ok());
-        let e = prepare(find("getcardswithpagination").unwrap(), &obj(json!({"templateId": "t", "page": "two"}))).unwrap_err();
+        let e =
+            prepare(find("getcardswithpagination").unwrap(), &obj(json!({"templateId": "t", "page": "two"})))
+                .unwrap_err();
         assert!(e.message.contains("integer"));
     }
 }

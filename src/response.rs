@@ -15,17 +15,19 @@ const SNIPPET_CHARS: usize = 160;
 /// Interprets one reply into the envelope's `result`.
 pub fn interpret(http_status: u16, body: &[u8]) -> Result<Value> {
     let raw = interpret_raw(http_status, body)?;
-    serde_json::from_str(raw.get()).map_err(|e| Error::new(Status::Protocol, format!("the result is not JSON: {e}")))
+    serde_json::from_str(raw.get())
+        .map_err(|e| Error::new(Status::Protocol, format!("the result is not JSON: {e}")))
 }
 
 /// Interprets one reply, keeping the envelope's `result` as the JSON text it arrived in: the C ABI hands
 /// that text on as is, so a card is never parsed into a tree and printed again.
 pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
     // Only the envelope's top level is split; `result` stays text.
-    let parsed: Option<HashMap<String, Box<RawValue>>> = match serde_json::from_slice::<HashMap<String, Box<RawValue>>>(body) {
-        Ok(map) if is_envelope(&map) => Some(map),
-        _ => None,
-    };
+    let parsed: Option<HashMap<String, Box<RawValue>>> =
+        match serde_json::from_slice::<HashMap<String, Box<RawValue>>>(body) {
+            Ok(map) if is_envelope(&map) => Some(map),
+            _ => None,
+        };
     let Some(mut envelope) = parsed else {
         return Err(not_an_envelope(http_status, body));
     };
@@ -62,7 +64,8 @@ fn null_raw() -> Box<RawValue> {
 
 /// An object is the envelope when it carries at least `code` or `error` beside `result` or `message`.
 fn is_envelope(map: &HashMap<String, Box<RawValue>>) -> bool {
-    (map.contains_key("code") || map.contains_key("error")) && (map.contains_key("result") || map.contains_key("message"))
+    (map.contains_key("code") || map.contains_key("error"))
+        && (map.contains_key("result") || map.contains_key("message"))
 }
 
 /// `code` is a number, sometimes sent as a numeric string.
@@ -90,7 +93,8 @@ fn classify(code: i64, message: &str) -> Error {
         502..=504 => Status::Transport,
         _ => Status::Api,
     };
-    let mut error = Error::new(status, message).retryable_as(matches!(status, Status::RateLimited | Status::Transport));
+    let mut error =
+        Error::new(status, message).retryable_as(matches!(status, Status::RateLimited | Status::Transport));
     if status == Status::Conflict {
         let ids = parse_duplicated_cards(message);
         error = error.with_detail("cardIds", Value::from(ids));
@@ -108,8 +112,9 @@ fn not_an_envelope(http_status: u16, body: &[u8]) -> Error {
         429 => (Status::RateLimited, "too many requests"),
         _ => (Status::Protocol, "the reply is not Passteam's JSON envelope"),
     };
-    let mut error = Error::new(status, format!("HTTP {http_status}: {what} ({} bytes: {snippet})", body.len()))
-        .retryable_as(matches!(status, Status::Transport | Status::RateLimited));
+    let mut error =
+        Error::new(status, format!("HTTP {http_status}: {what} ({} bytes: {snippet})", body.len()))
+            .retryable_as(matches!(status, Status::Transport | Status::RateLimited));
     error.http_status = Some(http_status);
     error
 }
@@ -117,7 +122,8 @@ fn not_an_envelope(http_status: u16, body: &[u8]) -> Error {
 /// The start of a body, as one printable line.
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(SNIPPET_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut out: String =
+        text.chars().take(SNIPPET_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
     if text.chars().count() > SNIPPET_CHARS {
         out.push('…');
     }
@@ -183,23 +189,33 @@ mod tests {
 
     #[test]
     fn success_returns_the_result() {
-        let r = interpret(200, &body(json!({"result": {"cardId": "a"}, "message": "OK", "code": 200, "error": false}))).unwrap();
+        let r = interpret(
+            200,
+            &body(json!({"result": {"cardId": "a"}, "message": "OK", "code": 200, "error": false})),
+        )
+        .unwrap();
         assert_eq!(r, json!({"cardId": "a"}));
-        assert_eq!(interpret(200, &body(json!({"result": true, "code": "200", "error": false}))).unwrap(), json!(true));
+        assert_eq!(
+            interpret(200, &body(json!({"result": true, "code": "200", "error": false}))).unwrap(),
+            json!(true)
+        );
     }
 
     #[test]
     fn failure_is_error_flag_or_code() {
-        let e = interpret(200, &body(json!({"result": null, "message": "bad", "code": 400, "error": false}))).unwrap_err();
+        let e = interpret(200, &body(json!({"result": null, "message": "bad", "code": 400, "error": false})))
+            .unwrap_err();
         assert_eq!((e.status, e.api_code, e.http_status), (Status::Api, Some(400), Some(200)));
-        let e = interpret(200, &body(json!({"result": null, "message": "bad", "code": 200, "error": true}))).unwrap_err();
+        let e = interpret(200, &body(json!({"result": null, "message": "bad", "code": 200, "error": true})))
+            .unwrap_err();
         assert_eq!(e.status, Status::Api);
     }
 
     #[test]
     fn conflict_lists_the_cards() {
         let msg = "Provided value (+79990001122) of field (%PHONE%) is duplicated. Duplicated cards: 5f0c1a2b3c4d5e6f7a8b9c0d 5f0c1a2b3c4d5e6f7a8b9c0e";
-        let e = interpret(409, &body(json!({"result": null, "message": msg, "code": 409, "error": true}))).unwrap_err();
+        let e = interpret(409, &body(json!({"result": null, "message": msg, "code": 409, "error": true})))
+            .unwrap_err();
         assert_eq!(e.status, Status::Conflict);
         assert_eq!(e.message, msg);
         assert_eq!(e.card_ids(), vec!["5f0c1a2b3c4d5e6f7a8b9c0d", "5f0c1a2b3c4d5e6f7a8b9c0e"]);
@@ -208,7 +224,13 @@ mod tests {
 
     #[test]
     fn quota_message_is_rate_limited_whatever_the_code() {
-        let e = interpret(403, &body(json!({"message": "You can only make 30000 requests per hour", "code": 403, "error": true}))).unwrap_err();
+        let e = interpret(
+            403,
+            &body(
+                json!({"message": "You can only make 30000 requests per hour", "code": 403, "error": true}),
+            ),
+        )
+        .unwrap_err();
         assert_eq!(e.status, Status::RateLimited);
         assert_eq!(e.details["limit"], 30000);
         assert_eq!(parse_quota_message("you can only make 5 requests per day"), Some((5, "day")));

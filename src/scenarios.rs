@@ -16,7 +16,12 @@ use serde_json::{json, Map, Value};
 use std::time::Instant;
 
 /// Runs a scenario entry of the method table.
-pub(crate) fn run(client: &Client, method: &Method, params: &Map<String, Value>, deadline: Instant) -> Result<Value> {
+pub(crate) fn run(
+    client: &Client,
+    method: &Method,
+    params: &Map<String, Value>,
+    deadline: Instant,
+) -> Result<Value> {
     // The table's parameter checks apply to scenarios too (types, one of the lookups).
     let params = crate::request::prepare(method, params)?;
     match method.name {
@@ -42,8 +47,9 @@ fn lookup(params: &Map<String, Value>, values_key: &str, unique: Option<&str>) -
     if let Some(code) = text(params, "cardCode") {
         return Ok(obj(json!({ "cardCode": code })));
     }
-    let template = text(params, "templateId")
-        .ok_or_else(|| Error::validation("templateId", "give cardId, cardCode, or templateId with a unique variable"))?;
+    let template = text(params, "templateId").ok_or_else(|| {
+        Error::validation("templateId", "give cardId, cardCode, or templateId with a unique variable")
+    })?;
     let values = params.get(values_key).and_then(Value::as_object).cloned().unwrap_or_default();
     let (name, value) = pick_unique(&values, unique)?;
     Ok(obj(json!({ "templateId": template, "values": { name: value } })))
@@ -64,7 +70,10 @@ fn pick_unique(values: &Map<String, Value>, named: Option<&str>) -> Result<(Stri
     };
     match values.get(&wanted) {
         Some(v) if v.as_str().is_none_or(|s| !s.is_empty()) => Ok((wanted, v.clone())),
-        _ => Err(Error::validation("values", format!("the unique variable {wanted} has no value to look the card up by"))),
+        _ => Err(Error::validation(
+            "values",
+            format!("the unique variable {wanted} has no value to look the card up by"),
+        )),
     }
 }
 
@@ -84,10 +93,16 @@ fn issue_card(client: &Client, params: &Map<String, Value>, deadline: Instant) -
         return Ok(json!({ "card": card, "created": false }));
     }
     let template = text(params, "templateId").ok_or_else(|| {
-        Error::new(Status::NotFound, "no such card, and no templateId to create one from").with_detail("lookup", Value::Object(query.clone()))
+        Error::new(Status::NotFound, "no such card, and no templateId to create one from")
+            .with_detail("lookup", Value::Object(query.clone()))
     })?;
     // By unique variable, whatever the first lookup used: that is what tells whether a lost create happened.
-    let recheck = lookup(&obj(json!({ "templateId": template, "values": params.get("values").cloned().unwrap_or(json!({})) })), "values", unique.as_deref()).ok();
+    let recheck = lookup(
+        &obj(json!({ "templateId": template, "values": params.get("values").cloned().unwrap_or(json!({})) })),
+        "values",
+        unique.as_deref(),
+    )
+    .ok();
     let mut create = obj(json!({ "templateId": template }));
     for key in ["values", "cardCode"] {
         if let Some(v) = params.get(key) {
@@ -119,8 +134,10 @@ fn update_client(client: &Client, params: &Map<String, Value>, deadline: Instant
         Some(id) => id,
         None => {
             let query = lookup(params, "find", None)?;
-            let card = find_card(client, &query, deadline)?
-                .ok_or_else(|| Error::new(Status::NotFound, "updateclient: no card matches the lookup").with_detail("lookup", Value::Object(query)))?;
+            let card = find_card(client, &query, deadline)?.ok_or_else(|| {
+                Error::new(Status::NotFound, "updateclient: no card matches the lookup")
+                    .with_detail("lookup", Value::Object(query))
+            })?;
             card.get("cardId")
                 .and_then(Value::as_str)
                 .map(str::to_owned)

@@ -70,13 +70,18 @@ pub fn build_agent(config: &Config) -> Result<Agent> {
         // A custom bundle adds to Mozilla's roots (the platform verifier cannot take extra roots; an
         // administrator who wants the system store installs the CA there instead).
         (_, false) => {
-            roots.extend(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().map(|der| Certificate::from_der(der.as_ref()).to_owned()));
+            roots.extend(
+                webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                    .iter()
+                    .map(|der| Certificate::from_der(der.as_ref()).to_owned()),
+            );
             tls.root_certs(RootCerts::new_with_certs(&roots))
         }
     };
     let proxy = match &config.proxy {
         Some(p) => Some(
-            ureq::Proxy::new(p).map_err(|_| Error::invalid_argument("config: proxy is not a valid proxy URL"))?,
+            ureq::Proxy::new(p)
+                .map_err(|_| Error::invalid_argument("config: proxy is not a valid proxy URL"))?,
         ),
         None => None,
     };
@@ -115,7 +120,11 @@ pub struct Outgoing<'a> {
 }
 
 /// Sends one request and reads the whole reply, within `time_left`.
-pub fn exchange(agent: &Agent, outgoing: &Outgoing<'_>, time_left: Duration) -> std::result::Result<Reply, Failure> {
+pub fn exchange(
+    agent: &Agent,
+    outgoing: &Outgoing<'_>,
+    time_left: Duration,
+) -> std::result::Result<Reply, Failure> {
     let Outgoing { endpoint, token, params, fields, max_response_bytes, connect_timeout } = *outgoing;
     let mut url = endpoint.url.clone();
     let mut builder = http::Request::builder().method(endpoint.verb.as_str());
@@ -144,10 +153,8 @@ pub fn exchange(agent: &Agent, outgoing: &Outgoing<'_>, time_left: Duration) -> 
         }
         BodyEncoding::Urlencoded => {
             let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-            let request = builder
-                .uri(url)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(body);
+            let request =
+                builder.uri(url).header("Content-Type", "application/x-www-form-urlencoded").body(body);
             run(agent, request, time_left, connect_timeout)
         }
         BodyEncoding::Json => {
@@ -157,7 +164,8 @@ pub fn exchange(agent: &Agent, outgoing: &Outgoing<'_>, time_left: Duration) -> 
         }
         // A multipart body with no parts is malformed for many servers: send an empty form instead.
         BodyEncoding::Multipart if fields.is_empty() => {
-            let request = builder.uri(url).header("Content-Type", "application/x-www-form-urlencoded").body(Vec::new());
+            let request =
+                builder.uri(url).header("Content-Type", "application/x-www-form-urlencoded").body(Vec::new());
             run(agent, request, time_left, connect_timeout)
         }
         BodyEncoding::Multipart => {
@@ -168,7 +176,8 @@ pub fn exchange(agent: &Agent, outgoing: &Outgoing<'_>, time_left: Duration) -> 
             // ureq sets this header only on its own request builder, not on an http::Request we run.
             let content_type = format!("multipart/form-data; boundary={}", form.boundary());
             // Rendered into one buffer: streamed, the parts leave as several small TCP writes (and packets).
-            let mut body = Vec::with_capacity(256 + fields.iter().map(|(k, v)| k.len() + v.len() + 96).sum::<usize>());
+            let mut body =
+                Vec::with_capacity(256 + fields.iter().map(|(k, v)| k.len() + v.len() + 96).sum::<usize>());
             std::io::Read::read_to_end(&mut form, &mut body).map_err(|e| Failure {
                 error: Error::internal(format!("cannot encode the form: {e}")),
                 delivery: Delivery::NotSent,
@@ -232,10 +241,21 @@ fn failure(e: ureq::Error) -> Failure {
         U::Timeout(phase @ (T::Resolve | T::Connect)) => {
             (Status::Timeout, Delivery::NotSent, format!("timed out before connecting ({phase:?})"))
         }
-        U::Timeout(phase) => (Status::Timeout, Delivery::MaybeSent, format!("timed out waiting for Passteam ({phase:?})")),
-        U::HostNotFound => (Status::Transport, Delivery::NotSent, "the host name could not be resolved (DNS)".to_owned()),
-        U::ConnectionFailed => (Status::Transport, Delivery::NotSent, "could not connect to the server".to_owned()),
-        U::Io(io) if matches!(io.kind(), std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::AddrNotAvailable) => {
+        U::Timeout(phase) => {
+            (Status::Timeout, Delivery::MaybeSent, format!("timed out waiting for Passteam ({phase:?})"))
+        }
+        U::HostNotFound => {
+            (Status::Transport, Delivery::NotSent, "the host name could not be resolved (DNS)".to_owned())
+        }
+        U::ConnectionFailed => {
+            (Status::Transport, Delivery::NotSent, "could not connect to the server".to_owned())
+        }
+        U::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::AddrNotAvailable
+            ) =>
+        {
             (Status::Transport, Delivery::NotSent, format!("could not connect to the server: {io}"))
         }
         U::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
@@ -245,13 +265,27 @@ fn failure(e: ureq::Error) -> Failure {
         U::Tls(what) => (Status::Transport, Delivery::NotSent, format!("TLS failed: {what}")),
         U::Rustls(err) => (Status::Transport, Delivery::NotSent, format!("TLS failed: {err}")),
         U::Pem(err) => (Status::Transport, Delivery::NotSent, format!("TLS certificates: {err}")),
-        U::ConnectProxyFailed(why) => (Status::Transport, Delivery::NotSent, format!("the proxy refused the connection: {why}")),
-        U::InvalidProxyUrl => (Status::InvalidArgument, Delivery::NotSent, "config: proxy is not a valid proxy URL".to_owned()),
-        U::BadUri(_) | U::Http(_) => (Status::InvalidArgument, Delivery::NotSent, "the request URL is not valid (check base_url and endpoints)".to_owned()),
-        U::RequireHttpsOnly(_) | U::TlsRequired => (Status::InvalidArgument, Delivery::NotSent, "https is required for this host".to_owned()),
+        U::ConnectProxyFailed(why) => {
+            (Status::Transport, Delivery::NotSent, format!("the proxy refused the connection: {why}"))
+        }
+        U::InvalidProxyUrl => {
+            (Status::InvalidArgument, Delivery::NotSent, "config: proxy is not a valid proxy URL".to_owned())
+        }
+        U::BadUri(_) | U::Http(_) => (
+            Status::InvalidArgument,
+            Delivery::NotSent,
+            "the request URL is not valid (check base_url and endpoints)".to_owned(),
+        ),
+        U::RequireHttpsOnly(_) | U::TlsRequired => {
+            (Status::InvalidArgument, Delivery::NotSent, "https is required for this host".to_owned())
+        }
         U::Protocol(err) => (Status::Protocol, Delivery::MaybeSent, format!("the server broke HTTP: {err}")),
-        U::LargeResponseHeader(..) => (Status::Protocol, Delivery::MaybeSent, "the reply's headers are too large".to_owned()),
-        U::TooManyRedirects | U::RedirectFailed => (Status::Protocol, Delivery::MaybeSent, "too many or broken redirects".to_owned()),
+        U::LargeResponseHeader(..) => {
+            (Status::Protocol, Delivery::MaybeSent, "the reply's headers are too large".to_owned())
+        }
+        U::TooManyRedirects | U::RedirectFailed => {
+            (Status::Protocol, Delivery::MaybeSent, "too many or broken redirects".to_owned())
+        }
         other => (Status::Transport, Delivery::MaybeSent, format!("HTTP failure: {other}")),
     };
     let mut error = Error::new(status, message);

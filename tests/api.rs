@@ -2,7 +2,9 @@
 //! every status code and the error object's fields.
 
 use passteam::{Client, Config, Status};
-use passteam_sandbox::{Fault, Sandbox, SandboxConfig, COMPANY_ID, SEED_SALE_ID, TEMPLATE_GIFT, TEMPLATE_LOYALTY};
+use passteam_sandbox::{
+    Fault, Sandbox, SandboxConfig, COMPANY_ID, SEED_SALE_ID, TEMPLATE_GIFT, TEMPLATE_LOYALTY,
+};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -50,7 +52,12 @@ fn every_oapi_method(encoding: &str) {
     assert!(!req.has_authorization, "getatoken is sent without Authorization");
 
     let list = c.get_list_templates(json!({})).unwrap();
-    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|t| t["templateId"].as_str().unwrap_or_else(|| t.as_str().unwrap())).collect();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["templateId"].as_str().unwrap_or_else(|| t.as_str().unwrap()))
+        .collect();
     assert!(ids.contains(&TEMPLATE_LOYALTY) && ids.contains(&TEMPLATE_GIFT), "{list}");
 
     let template = c.get_template(json!({"templateId": TEMPLATE_LOYALTY})).unwrap();
@@ -72,7 +79,11 @@ fn every_oapi_method(encoding: &str) {
     assert_eq!(req.fields.get("values[%PHONE%]").map(String::as_str), Some(phone(1).as_str()));
     assert_eq!(req.fields.get("values[%SUBSCRIBED%]").map(String::as_str), Some("true"));
 
-    for query in [json!({"cardId": card_id}), json!({"cardCode": card_code}), json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(1)}})] {
+    for query in [
+        json!({"cardId": card_id}),
+        json!({"cardCode": card_code}),
+        json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(1)}}),
+    ] {
         assert_eq!(c.get_card(query.clone()).unwrap()["cardId"], card_id.as_str(), "{query}");
     }
 
@@ -84,17 +95,23 @@ fn every_oapi_method(encoding: &str) {
     for i in 2..=4 {
         c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(i)}})).unwrap();
     }
-    let page = c.get_cards_with_pagination(json!({"templateId": TEMPLATE_LOYALTY, "page": 2, "perPage": 3})).unwrap();
+    let page = c
+        .get_cards_with_pagination(json!({"templateId": TEMPLATE_LOYALTY, "page": 2, "perPage": 3}))
+        .unwrap();
     assert_eq!(page["cardsCount"], 4);
     assert_eq!(page["pageCount"], 2);
     assert_eq!(page["cards"].as_array().unwrap().len(), 1);
     assert_eq!(page["previouslyPage"], 1);
     assert!(page["nextPage"].is_null());
 
-    let taken = c.check_variable_value(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(1)}})).unwrap();
+    let taken = c
+        .check_variable_value(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(1)}}))
+        .unwrap();
     assert_eq!(taken["unique"], false);
     assert_eq!(taken["cardsIds"], json!([card_id]));
-    let free = c.check_variable_value(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(99)}})).unwrap();
+    let free = c
+        .check_variable_value(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(99)}}))
+        .unwrap();
     assert_eq!(free["unique"], true);
 
     assert_eq!(c.distribute(json!({"cardId": card_id, "type": "sms"})).unwrap(), json!(true));
@@ -109,8 +126,15 @@ fn every_oapi_method(encoding: &str) {
     let cards = c.get_cards(json!({"templateId": TEMPLATE_LOYALTY})).unwrap();
     assert_eq!(cards.as_array().unwrap().len(), 4);
 
-    assert_eq!(c.send_push(json!({"templateId": TEMPLATE_LOYALTY, "message": "Двойные баллы в субботу ☕"})).unwrap(), json!(true));
-    assert_eq!(logged(&sb, "sendpush")[0].fields.get("message").map(String::as_str), Some("Двойные баллы в субботу ☕"));
+    assert_eq!(
+        c.send_push(json!({"templateId": TEMPLATE_LOYALTY, "message": "Двойные баллы в субботу ☕"}))
+            .unwrap(),
+        json!(true)
+    );
+    assert_eq!(
+        logged(&sb, "sendpush")[0].fields.get("message").map(String::as_str),
+        Some("Двойные баллы в субботу ☕")
+    );
 
     let deleted = c.delete_card(json!({"cardId": card_id})).unwrap();
     assert_eq!(deleted["n"], 1);
@@ -138,7 +162,8 @@ fn sales_and_products_use_their_verbs() {
     assert_eq!((get.verb.as_str(), get.content_type.as_str()), ("GET", "none"));
     assert_eq!(get.fields.get("id").map(String::as_str), Some(SEED_SALE_ID));
 
-    let product = c.create_product(json!({"companyId": COMPANY_ID, "name": "Капучино", "price": 250})).unwrap();
+    let product =
+        c.create_product(json!({"companyId": COMPANY_ID, "name": "Капучино", "price": 250})).unwrap();
     let product_id = product["_id"].as_str().or(product["id"].as_str()).unwrap().to_owned();
     let written = c
         .update_sale(json!({
@@ -179,19 +204,26 @@ fn rest_endpoints_are_configurable() {
 fn scenarios_issue_and_update() {
     let sb = sandbox();
     let c = client(&sb);
-    let first = c.issue_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(7), "BONUS": 0}})).unwrap();
+    let first = c
+        .issue_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(7), "BONUS": 0}}))
+        .unwrap();
     assert_eq!(first["created"], true);
-    let typed: passteam::models::IssuedCard =
-        c.call_as("issueCard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(7)}})).unwrap();
+    let typed: passteam::models::IssuedCard = c
+        .call_as("issueCard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(7)}}))
+        .unwrap();
     assert!(!typed.created);
     assert_eq!(typed.card.card_id, first["card"]["cardId"].as_str().unwrap());
     assert_eq!(typed.card.value("PHONE"), Some(phone(7).as_str()));
     let page: passteam::models::CardsPage =
         c.call_as("getCardsWithPagination", json!({"templateId": TEMPLATE_LOYALTY})).unwrap();
     assert_eq!(page.cards.len(), 1);
-    let e = c.call_as::<Vec<passteam::models::Card>>("getCard", json!({"cardId": first["card"]["cardId"]})).unwrap_err();
+    let e = c
+        .call_as::<Vec<passteam::models::Card>>("getCard", json!({"cardId": first["card"]["cardId"]}))
+        .unwrap_err();
     assert_eq!(e.status, Status::Protocol, "a card is not a list of cards");
-    let again = c.issue_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(7), "BONUS": 0}})).unwrap();
+    let again = c
+        .issue_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(7), "BONUS": 0}}))
+        .unwrap();
     assert_eq!(again["created"], false);
     assert_eq!(again["card"]["cardId"], first["card"]["cardId"]);
     let by_id = c.issue_card(json!({"cardId": first["card"]["cardId"]})).unwrap();
@@ -199,11 +231,20 @@ fn scenarios_issue_and_update() {
     let gift = c.issue_card(json!({"templateId": TEMPLATE_GIFT, "uniqueVariable": "CODE", "values": {"CODE": "G-1", "AMOUNT": 1000}})).unwrap();
     assert_eq!(gift["created"], true);
 
-    let updated = c.update_client(json!({"templateId": TEMPLATE_LOYALTY, "find": {"PHONE": phone(7)}, "values": {"BONUS": 120}})).unwrap();
+    let updated = c
+        .update_client(
+            json!({"templateId": TEMPLATE_LOYALTY, "find": {"PHONE": phone(7)}, "values": {"BONUS": 120}}),
+        )
+        .unwrap();
     assert_eq!(updated["card"]["values"]["%BONUS%"], "120");
-    let by_code = c.update_client(json!({"cardCode": first["card"]["cardCode"], "values": {"BONUS": 130}})).unwrap();
+    let by_code =
+        c.update_client(json!({"cardCode": first["card"]["cardCode"], "values": {"BONUS": 130}})).unwrap();
     assert_eq!(by_code["card"]["values"]["%BONUS%"], "130");
-    let e = c.update_client(json!({"templateId": TEMPLATE_LOYALTY, "find": {"PHONE": phone(8)}, "values": {"BONUS": 1}})).unwrap_err();
+    let e = c
+        .update_client(
+            json!({"templateId": TEMPLATE_LOYALTY, "find": {"PHONE": phone(8)}, "values": {"BONUS": 1}}),
+        )
+        .unwrap_err();
     assert_eq!(e.status, Status::NotFound);
     let e = c.issue_card(json!({"cardId": "000000000000000000000000"})).unwrap_err();
     assert_eq!(e.status, Status::NotFound, "no template to create from");
@@ -251,16 +292,31 @@ fn every_status_code_with_its_error_object() {
     assert!(!doc.to_string().contains("wrong-token"));
 
     // 7, 8, 10 from the server's envelopes.
-    let doc = assert_error_object(&c.get_card(json!({"cardId": "000000000000000000000000"})).unwrap_err(), Status::NotFound, Some(404));
+    let doc = assert_error_object(
+        &c.get_card(json!({"cardId": "000000000000000000000000"})).unwrap_err(),
+        Status::NotFound,
+        Some(404),
+    );
     assert_eq!(doc["api_code"], 404);
-    let first = c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(21)}})).unwrap();
-    let e = c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(21)}})).unwrap_err();
+    let first =
+        c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(21)}})).unwrap();
+    let e =
+        c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(21)}})).unwrap_err();
     let doc = assert_error_object(&e, Status::Conflict, Some(409));
     assert_eq!(doc["api_code"], 409);
     assert_eq!(doc["retryable"], false);
     assert_eq!(doc["details"]["cardIds"], json!([first["cardId"]]));
-    assert!(e.message.starts_with(&format!("Provided value ({}) of field (%PHONE%) is duplicated. Duplicated cards: ", phone(21))), "{}", e.message);
-    let e = c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"CLIENT_NAME": "no phone"}})).unwrap_err();
+    assert!(
+        e.message.starts_with(&format!(
+            "Provided value ({}) of field (%PHONE%) is duplicated. Duplicated cards: ",
+            phone(21)
+        )),
+        "{}",
+        e.message
+    );
+    let e = c
+        .create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"CLIENT_NAME": "no phone"}}))
+        .unwrap_err();
     assert_error_object(&e, Status::Api, Some(500));
     assert_eq!(e.message, "Provided field (PHONE) is unique and must be set.");
     let e = c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "12345"}})).unwrap_err();
@@ -285,7 +341,8 @@ fn every_status_code_with_its_error_object() {
     sb.add_fault(Fault::garbage("getlisttemplates"));
     assert_error_object(&c.get_list_templates(json!({})).unwrap_err(), Status::Protocol, Some(200));
     sb.add_fault(Fault::drop("createcard"));
-    let e = c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(22)}})).unwrap_err();
+    let e =
+        c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone(22)}})).unwrap_err();
     let doc = assert_error_object(&e, Status::Transport, None);
     assert_eq!(doc["outcome"], "unknown");
 
@@ -301,7 +358,10 @@ fn every_status_code_with_its_error_object() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let closed = Client::from_json(&json!({"token": "t", "base_url": format!("http://127.0.0.1:{port}"), "max_attempts": 1}).to_string()).unwrap();
+    let closed = Client::from_json(
+        &json!({"token": "t", "base_url": format!("http://127.0.0.1:{port}"), "max_attempts": 1}).to_string(),
+    )
+    .unwrap();
     assert_error_object(&closed.get_list_templates(json!({})).unwrap_err(), Status::Transport, None);
 
     // 6 without a reply: no token configured.

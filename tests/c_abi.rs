@@ -10,7 +10,6 @@ use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
-
 const COMMITTED_HEADER: &str = include_str!("../include/passteam.h");
 
 /// Takes ownership of a library string: parses it as JSON and frees it.
@@ -36,7 +35,8 @@ unsafe fn new_client(config: &str) -> *mut PassteamClient {
 
 #[test]
 fn committed_header_matches_the_code() {
-    let generated = std::fs::read_to_string(env!("PASSTEAM_GENERATED_HEADER")).expect("build.rs wrote the header");
+    let generated =
+        std::fs::read_to_string(env!("PASSTEAM_GENERATED_HEADER")).expect("build.rs wrote the header");
     assert!(
         generated == COMMITTED_HEADER,
         "include/passteam.h is stale: regenerate it with `PASSTEAM_WRITE_HEADER=1 cargo build` and commit it"
@@ -94,10 +94,15 @@ fn versions_and_status_names() {
             assert_eq!(CStr::from_ptr(passteam_status_name(s.code())).to_str().unwrap(), s.name());
         }
         for unknown in [-1, 12, 42, 98, 100, i32::MIN, i32::MAX] {
-            assert_eq!(CStr::from_ptr(passteam_status_name(unknown)).to_str().unwrap(), "PASSTEAM_ERR_UNKNOWN");
+            assert_eq!(
+                CStr::from_ptr(passteam_status_name(unknown)).to_str().unwrap(),
+                "PASSTEAM_ERR_UNKNOWN"
+            );
         }
-        let table: Value = serde_json::from_str(CStr::from_ptr(passteam_methods_json()).to_str().unwrap()).unwrap();
-        let names: Vec<&str> = table.as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+        let table: Value =
+            serde_json::from_str(CStr::from_ptr(passteam_methods_json()).to_str().unwrap()).unwrap();
+        let names: Vec<&str> =
+            table.as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
         assert_eq!(names, METHODS.iter().map(|m| m.name).collect::<Vec<_>>());
     }
 }
@@ -109,7 +114,8 @@ fn every_export_calls_the_sandbox() {
         let client = new_client(&json!({"token": sb.token(), "base_url": sb.base_url()}).to_string());
         let mut out = ptr::null_mut();
         // Create one card so that the card operations have something to act on.
-        let params = c(&json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "+79165550000"}}).to_string());
+        let params =
+            c(&json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "+79165550000"}}).to_string());
         assert_eq!(passteam_create_card(client, params.as_ptr(), &mut out), PASSTEAM_OK);
         let card = take(out);
         let card_id = card["cardId"].as_str().unwrap();
@@ -117,18 +123,34 @@ fn every_export_calls_the_sandbox() {
             let params = match *name {
                 "passteam_get_a_token" => json!({"nickname": "demo", "password": "demo"}),
                 "passteam_get_list_templates" | "passteam_get_templates" => json!({}),
-                "passteam_get_template" | "passteam_get_cards" | "passteam_get_cards_with_pagination" => json!({"templateId": TEMPLATE_LOYALTY}),
-                "passteam_create_card" => json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "+79165550001"}}),
-                "passteam_get_card" | "passteam_update_card" | "passteam_update_cards" => json!({"cardId": card_id, "values": {"BONUS": 5}}),
-                "passteam_check_variable_value" => json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "+79165550000"}}),
+                "passteam_get_template" | "passteam_get_cards" | "passteam_get_cards_with_pagination" => {
+                    json!({"templateId": TEMPLATE_LOYALTY})
+                }
+                "passteam_create_card" => {
+                    json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "+79165550001"}})
+                }
+                "passteam_get_card" | "passteam_update_card" | "passteam_update_cards" => {
+                    json!({"cardId": card_id, "values": {"BONUS": 5}})
+                }
+                "passteam_check_variable_value" => {
+                    json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "+79165550000"}})
+                }
                 "passteam_distribute" => json!({"cardId": card_id, "type": "sms"}),
                 "passteam_send_push" => json!({"templateId": TEMPLATE_LOYALTY, "message": "hi"}),
                 "passteam_get_sale" | "passteam_delete_sale" => json!({"id": "sale-1"}),
                 "passteam_update_sale" => json!({"id": "sale-2", "title": "t", "totalPrice": 1}),
-                "passteam_create_product" | "passteam_list_products" => json!({"companyId": passteam_sandbox::COMPANY_ID, "name": "n", "price": 1}),
-                "passteam_update_product" | "passteam_delete_product" => json!({"id": passteam_sandbox::SEED_PRODUCT_ID, "name": "m"}),
-                "passteam_issue_card" => json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "+79165550002"}}),
-                "passteam_update_client" => json!({"templateId": TEMPLATE_LOYALTY, "find": {"PHONE": "+79165550000"}, "values": {"BONUS": 9}}),
+                "passteam_create_product" | "passteam_list_products" => {
+                    json!({"companyId": passteam_sandbox::COMPANY_ID, "name": "n", "price": 1})
+                }
+                "passteam_update_product" | "passteam_delete_product" => {
+                    json!({"id": passteam_sandbox::SEED_PRODUCT_ID, "name": "m"})
+                }
+                "passteam_issue_card" => {
+                    json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "+79165550002"}})
+                }
+                "passteam_update_client" => {
+                    json!({"templateId": TEMPLATE_LOYALTY, "find": {"PHONE": "+79165550000"}, "values": {"BONUS": 9}})
+                }
                 "passteam_delete_card" => continue, // last, below
                 other => panic!("no params recipe for {other}"),
             };
@@ -169,29 +191,61 @@ fn null_and_invalid_arguments_never_crash() {
         }
         assert_eq!(passteam_call(client, ptr::null(), ptr::null(), &mut out), PASSTEAM_ERR_INVALID_ARGUMENT);
         assert!(take(out)["message"].as_str().unwrap().contains("method is NULL"));
-        assert_eq!(passteam_call(client, bad_utf8.as_ptr().cast(), ptr::null(), &mut out), PASSTEAM_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            passteam_call(client, bad_utf8.as_ptr().cast(), ptr::null(), &mut out),
+            PASSTEAM_ERR_INVALID_ARGUMENT
+        );
         take(out);
-        assert_eq!(passteam_call(client, c("noSuchMethod").as_ptr(), ptr::null(), &mut out), PASSTEAM_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            passteam_call(client, c("noSuchMethod").as_ptr(), ptr::null(), &mut out),
+            PASSTEAM_ERR_INVALID_ARGUMENT
+        );
         assert!(take(out)["message"].as_str().unwrap().contains("unknown method"));
         // Empty params = {}: getcard then fails validation, not parsing.
-        assert_eq!(passteam_call(client, c("getCard").as_ptr(), c("").as_ptr(), &mut out), PASSTEAM_ERR_VALIDATION);
+        assert_eq!(
+            passteam_call(client, c("getCard").as_ptr(), c("").as_ptr(), &mut out),
+            PASSTEAM_ERR_VALIDATION
+        );
         take(out);
-        assert_eq!(passteam_call_with_timeout(client, c("getcard").as_ptr(), ptr::null(), 10, ptr::null_mut()), PASSTEAM_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            passteam_call_with_timeout(client, c("getcard").as_ptr(), ptr::null(), 10, ptr::null_mut()),
+            PASSTEAM_ERR_INVALID_ARGUMENT
+        );
 
         // Client creation.
         let mut made = ptr::null_mut();
         let mut err = ptr::null_mut();
-        assert_eq!(passteam_client_new(ptr::null(), ptr::null_mut(), &mut err), PASSTEAM_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            passteam_client_new(ptr::null(), ptr::null_mut(), &mut err),
+            PASSTEAM_ERR_INVALID_ARGUMENT
+        );
         take(err);
         assert_eq!(passteam_client_new(c("{oops").as_ptr(), &mut made, &mut err), PASSTEAM_ERR_INVALID_JSON);
         assert!(made.is_null());
         take(err);
-        assert_eq!(passteam_client_new(c(r#"{"tokne": "x"}"#).as_ptr(), &mut made, &mut err), PASSTEAM_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            passteam_client_new(c(r#"{"tokne": "x"}"#).as_ptr(), &mut made, &mut err),
+            PASSTEAM_ERR_INVALID_ARGUMENT
+        );
         assert!(take(err)["message"].as_str().unwrap().contains("tokne"));
-        assert_eq!(passteam_client_new(c(r#"{"token": "SECRET-T0KEN", "base_url": "http://passteam.example"}"#).as_ptr(), &mut made, &mut err), PASSTEAM_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            passteam_client_new(
+                c(r#"{"token": "SECRET-T0KEN", "base_url": "http://passteam.example"}"#).as_ptr(),
+                &mut made,
+                &mut err
+            ),
+            PASSTEAM_ERR_INVALID_ARGUMENT
+        );
         assert!(!take(err).to_string().contains("SECRET-T0KEN"));
-        assert_eq!(passteam_client_new(bad_utf8.as_ptr().cast(), &mut made, ptr::null_mut()), PASSTEAM_ERR_INVALID_ARGUMENT);
-        assert_eq!(passteam_client_new(ptr::null(), &mut made, ptr::null_mut()), PASSTEAM_OK, "NULL config = defaults");
+        assert_eq!(
+            passteam_client_new(bad_utf8.as_ptr().cast(), &mut made, ptr::null_mut()),
+            PASSTEAM_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            passteam_client_new(ptr::null(), &mut made, ptr::null_mut()),
+            PASSTEAM_OK,
+            "NULL config = defaults"
+        );
         passteam_client_free(made);
 
         passteam_string_free(ptr::null_mut());

@@ -10,7 +10,9 @@ mod support;
 
 use passteam::methods::{Kind, Method};
 use passteam::{Client, Status, METHODS};
-use passteam_sandbox::{Fault, RecordedRequest, Sandbox, COMPANY_ID, SEED_PRODUCT_ID, SEED_SALE_ID, TEMPLATE_LOYALTY};
+use passteam_sandbox::{
+    Fault, RecordedRequest, Sandbox, COMPANY_ID, SEED_PRODUCT_ID, SEED_SALE_ID, TEMPLATE_LOYALTY,
+};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -38,15 +40,23 @@ fn recipe(method: &Method, setup: &Client) -> Value {
         "getatoken" => json!({"nickname": "demo", "password": "demo"}),
         "getlisttemplates" | "gettemplates" => json!({}),
         "gettemplate" | "getcards" => json!({"templateId": TEMPLATE_LOYALTY}),
-        "createcard" => json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": support::unique_phone(), "CLIENT_NAME": "Anna"}}),
+        "createcard" => {
+            json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": support::unique_phone(), "CLIENT_NAME": "Anna"}})
+        }
         "getcard" | "deletecard" => json!({"cardId": new_card()}),
-        "updatecard" | "updatecards" => json!({"cardId": new_card(), "values": {"BONUS": 150, "LEVEL": "Gold"}}),
+        "updatecard" | "updatecards" => {
+            json!({"cardId": new_card(), "values": {"BONUS": 150, "LEVEL": "Gold"}})
+        }
         "getcardswithpagination" => json!({"templateId": TEMPLATE_LOYALTY, "page": 1, "perPage": 10}),
-        "checkvariablevalue" => json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": support::unique_phone()}}),
+        "checkvariablevalue" => {
+            json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": support::unique_phone()}})
+        }
         "distribute" => json!({"cardId": new_card(), "type": "email"}),
         "sendpush" => json!({"templateId": TEMPLATE_LOYALTY, "message": "Double points today"}),
         "getsale" | "deletesale" => json!({"id": SEED_SALE_ID}),
-        "updatesale" => json!({"id": SEED_SALE_ID, "title": "Coffee", "paymentType": "CARD", "paymentStatus": "PAID", "totalPrice": 250}),
+        "updatesale" => {
+            json!({"id": SEED_SALE_ID, "title": "Coffee", "paymentType": "CARD", "paymentStatus": "PAID", "totalPrice": 250})
+        }
         "createproduct" => json!({"companyId": COMPANY_ID, "name": "Latte", "price": 250}),
         "updateproduct" => json!({"id": SEED_PRODUCT_ID, "name": "Latte XL", "price": 300}),
         "deleteproduct" => json!({"id": SEED_PRODUCT_ID}),
@@ -86,7 +96,12 @@ enum Expect {
 
 /// One cell: a fresh sandbox (faults and state of other cells cannot leak in: a delayed request is
 /// still sleeping in the old one), the recipe's setup, the fault, one call. Returns the problems seen.
-fn cell(method: &'static Method, fault_name: &str, fault: impl Fn(&str) -> Fault, expect: impl Fn(&Method) -> Expect) -> Vec<String> {
+fn cell(
+    method: &'static Method,
+    fault_name: &str,
+    fault: impl Fn(&str) -> Fault,
+    expect: impl Fn(&Method) -> Expect,
+) -> Vec<String> {
     let sb = support::sandbox();
     let setup = support::client(&sb, json!({}));
     let params = recipe(method, &setup);
@@ -112,7 +127,9 @@ fn cell(method: &'static Method, fault_name: &str, fault: impl Fn(&str) -> Fault
                 problems.push(format!("{here}: succeeded after {requests} requests, expected {want}"));
             }
         }
-        (Expect::Ok { .. }, Err(e)) => problems.push(format!("{here}: expected success, got {}", e.to_json())),
+        (Expect::Ok { .. }, Err(e)) => {
+            problems.push(format!("{here}: expected success, got {}", e.to_json()))
+        }
         (Expect::Fail { .. }, Ok(v)) => problems.push(format!("{here}: expected a failure, got {v}")),
         (Expect::Fail { status, requests: want, unknown }, Err(e)) => {
             let doc = e.to_json();
@@ -123,7 +140,10 @@ fn cell(method: &'static Method, fault_name: &str, fault: impl Fn(&str) -> Fault
                 problems.push(format!("{here}: {requests} requests on the wire, expected {want}"));
             }
             if doc["details"]["attempts"].as_u64() != Some(requests as u64) {
-                problems.push(format!("{here}: details.attempts {} but {requests} requests were sent", doc["details"]["attempts"]));
+                problems.push(format!(
+                    "{here}: details.attempts {} but {requests} requests were sent",
+                    doc["details"]["attempts"]
+                ));
             }
             if doc["details"]["method"] != method.name {
                 problems.push(format!("{here}: details.method is {}", doc["details"]["method"]));
@@ -143,7 +163,9 @@ fn cell(method: &'static Method, fault_name: &str, fault: impl Fn(&str) -> Fault
         // The card of this call exists at most once (a delayed one may still be on its way: wait for it).
         std::thread::sleep(Duration::from_millis(if fault_name.starts_with("delay") { DELAY_MS } else { 0 }));
         let phone = params["values"]["PHONE"].as_str().unwrap();
-        let check = setup.call("checkvariablevalue", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})).unwrap();
+        let check = setup
+            .call("checkvariablevalue", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}}))
+            .unwrap();
         let n = check["cardsIds"].as_array().map_or(0, Vec::len);
         if n > 1 {
             problems.push(format!("{here}: {n} cards with {phone}"));
@@ -197,13 +219,17 @@ fn dropped_connection() {
 #[test]
 fn dropped_connection_after_processing() {
     // Idempotent operations are resent; deleting twice may answer "not found" the second time.
-    matrix("drop after processing", |k| Fault::drop(k).after_processing(), |m| {
-        if m.idempotent && m.name.starts_with("delete") && m.kind == Kind::Rest {
-            Expect::Fail { status: Status::NotFound, requests: 2, unknown: false }
-        } else {
-            transient(Status::Transport)(m)
-        }
-    });
+    matrix(
+        "drop after processing",
+        |k| Fault::drop(k).after_processing(),
+        |m| {
+            if m.idempotent && m.name.starts_with("delete") && m.kind == Kind::Rest {
+                Expect::Fail { status: Status::NotFound, requests: 2, unknown: false }
+            } else {
+                transient(Status::Transport)(m)
+            }
+        },
+    );
 }
 
 #[test]
@@ -220,20 +246,28 @@ fn gateway_errors_once() {
 
 #[test]
 fn gateway_errors_that_persist() {
-    matrix("502 x all", |k| Fault::status(k, 502).times(0), |m| {
-        if m.idempotent {
-            Expect::Fail { status: Status::Transport, requests: MAX_ATTEMPTS as usize, unknown: false }
-        } else {
-            Expect::Fail { status: Status::Transport, requests: 1, unknown: true }
-        }
-    });
+    matrix(
+        "502 x all",
+        |k| Fault::status(k, 502).times(0),
+        |m| {
+            if m.idempotent {
+                Expect::Fail { status: Status::Transport, requests: MAX_ATTEMPTS as usize, unknown: false }
+            } else {
+                Expect::Fail { status: Status::Transport, requests: 1, unknown: true }
+            }
+        },
+    );
 }
 
 #[test]
 fn garbage_reply() {
     // A 200 whose body is not the envelope is not retried; for a non-idempotent operation it may hide
     // an applied request, so its outcome is unknown.
-    matrix("garbage", Fault::garbage, |m| Expect::Fail { status: Status::Protocol, requests: 1, unknown: !m.idempotent });
+    matrix("garbage", Fault::garbage, |m| Expect::Fail {
+        status: Status::Protocol,
+        requests: 1,
+        unknown: !m.idempotent,
+    });
 }
 
 #[test]

@@ -17,7 +17,12 @@ use std::ffi::{c_char, CStr, CString};
 use std::sync::OnceLock;
 
 fn cases(n: u32, seed: u64) -> ProptestConfig {
-    ProptestConfig { cases: n, rng_seed: RngSeed::Fixed(seed), failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: n,
+        rng_seed: RngSeed::Fixed(seed),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 /// Any JSON value, a few levels deep, with odd strings and extreme numbers.
@@ -35,7 +40,8 @@ fn json_value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(".{0,8}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map(".{0,8}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -145,7 +151,11 @@ fn method_and_params() -> impl Strategy<Value = (&'static Method, Map<String, Va
         let name = prop_oneof![3 => prop::sample::select(names), 1 => ".{0,10}"];
         let scalar_values = prop::collection::btree_map(
             "%?[A-Z_]{0,8}%?",
-            prop_oneof![".{0,12}".prop_map(Value::from), any::<i32>().prop_map(Value::from), any::<bool>().prop_map(Value::from)],
+            prop_oneof![
+                ".{0,12}".prop_map(Value::from),
+                any::<i32>().prop_map(Value::from),
+                any::<bool>().prop_map(Value::from)
+            ],
             0..4,
         )
         .prop_map(|m| Value::Object(m.into_iter().collect()));
@@ -210,7 +220,9 @@ fn same_json(a: &Value, b: &Value) -> bool {
             let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
             (x - y).abs() <= 1e-12 * x.abs().max(y.abs())
         }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
@@ -325,7 +337,13 @@ fn phone() -> impl Strategy<Value = String> {
 /// Words that surround a phone in a log line: names, numbers, card ids, key=value pairs, punctuation.
 fn context() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(
-        prop_oneof!["[A-Za-z]{1,8}", "[0-9]{1,4}", "[0-9a-f]{24}", "[a-z]{2,6}=[a-z0-9]{1,6}", "[,.;:!?()\\[\\]{}\"'<>/|&-]"],
+        prop_oneof![
+            "[A-Za-z]{1,8}",
+            "[0-9]{1,4}",
+            "[0-9a-f]{24}",
+            "[a-z]{2,6}=[a-z0-9]{1,6}",
+            "[,.;:!?()\\[\\]{}\"'<>/|&-]"
+        ],
         0..5,
     )
 }
@@ -383,7 +401,6 @@ fn shared() -> &'static Shared {
     })
 }
 
-
 #[test]
 fn the_fuzzed_exports_are_the_method_tables() {
     let fuzzed: Vec<&str> = support::EXPORTS.iter().map(|(name, _)| *name).collect();
@@ -409,7 +426,8 @@ fn params_bytes() -> impl Strategy<Value = CString> {
 }
 
 fn method_bytes() -> impl Strategy<Value = CString> {
-    let names: Vec<String> = METHODS.iter().flat_map(|m| [m.name.to_owned(), m.snake.to_owned(), m.camel.to_owned()]).collect();
+    let names: Vec<String> =
+        METHODS.iter().flat_map(|m| [m.name.to_owned(), m.snake.to_owned(), m.camel.to_owned()]).collect();
     prop_oneof![1 => c_bytes(24), 1 => prop::sample::select(names).prop_map(|n| CString::new(n).unwrap())]
 }
 
@@ -421,7 +439,8 @@ fn check_answer(status: i32, out: *mut c_char) -> Result<(), TestCaseError> {
     let text = unsafe { CStr::from_ptr(out) }.to_str().map(str::to_owned);
     unsafe { passteam_string_free(out) };
     let text = text.map_err(|e| TestCaseError::fail(format!("not UTF-8: {e}")))?;
-    let doc: Value = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(format!("not JSON ({e}): {text}")))?;
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|e| TestCaseError::fail(format!("not JSON ({e}): {text}")))?;
     if status != 0 {
         prop_assert_eq!(&doc["status"], &Value::from(status), "{}", text);
         prop_assert!(doc["message"].is_string());
@@ -483,7 +502,11 @@ fn null_pointers_are_invalid_arguments_not_crashes() {
     check_answer(1, out).unwrap();
     assert_eq!(unsafe { passteam_call(c, method.as_ptr(), std::ptr::null(), std::ptr::null_mut()) }, 1);
     let mut out = std::ptr::null_mut();
-    assert_eq!(unsafe { passteam_call(c, method.as_ptr(), std::ptr::null(), &mut out) }, 0, "NULL params = {{}}");
+    assert_eq!(
+        unsafe { passteam_call(c, method.as_ptr(), std::ptr::null(), &mut out) },
+        0,
+        "NULL params = {{}}"
+    );
     check_answer(0, out).unwrap();
     for (_, export) in support::EXPORTS {
         assert_eq!(unsafe { export(c, std::ptr::null(), std::ptr::null_mut()) }, 1);

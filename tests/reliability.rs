@@ -5,7 +5,10 @@
 
 mod support;
 
-use passteam::ffi::{passteam_call, passteam_call_with_timeout, passteam_client_free, passteam_client_new, passteam_debug_panic, passteam_string_free, PassteamClient};
+use passteam::ffi::{
+    passteam_call, passteam_call_with_timeout, passteam_client_free, passteam_client_new,
+    passteam_debug_panic, passteam_string_free, PassteamClient,
+};
 use passteam::{Client, Error, Status, METHODS};
 use passteam_sandbox::{Fault, Sandbox, SandboxConfig, TEMPLATE_LOYALTY};
 use serde_json::{json, Value};
@@ -36,8 +39,12 @@ fn cards_with_phone(client: &Client, phone: &str) -> Vec<String> {
     let check = client
         .call("checkvariablevalue", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}}))
         .expect("checkvariablevalue");
-    let mut by_check: Vec<String> =
-        check["cardsIds"].as_array().expect("cardsIds").iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    let mut by_check: Vec<String> = check["cardsIds"]
+        .as_array()
+        .expect("cardsIds")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
     let all = client.call("getcards", json!({"templateId": TEMPLATE_LOYALTY})).expect("getcards");
     let mut by_scan: Vec<String> = all
         .as_array()
@@ -53,7 +60,10 @@ fn cards_with_phone(client: &Client, phone: &str) -> Vec<String> {
 }
 
 fn attempts(e: &Error) -> u64 {
-    e.details.get("attempts").and_then(Value::as_u64).unwrap_or_else(|| panic!("no details.attempts in {}", e.to_json()))
+    e.details
+        .get("attempts")
+        .and_then(Value::as_u64)
+        .unwrap_or_else(|| panic!("no details.attempts in {}", e.to_json()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -62,8 +72,11 @@ fn attempts(e: &Error) -> u64 {
 #[test]
 fn the_table_marks_exactly_the_side_effects_as_not_idempotent() {
     // The retry policy is read from this flag: if it drifts, createcard could be sent twice.
-    let mut not_idempotent: Vec<&str> =
-        METHODS.iter().filter(|m| m.kind != passteam::methods::Kind::Scenario && !m.idempotent).map(|m| m.name).collect();
+    let mut not_idempotent: Vec<&str> = METHODS
+        .iter()
+        .filter(|m| m.kind != passteam::methods::Kind::Scenario && !m.idempotent)
+        .map(|m| m.name)
+        .collect();
     not_idempotent.sort();
     assert_eq!(not_idempotent, ["createcard", "createproduct", "distribute", "sendpush"]);
     assert!(!passteam::methods::find("issuecard").unwrap().idempotent);
@@ -95,7 +108,11 @@ fn idempotent_calls_are_retried_on_drop_timeout_and_gateway_errors() {
             sb.clear_requests();
             sb.add_fault(fault(method));
             let result = client.call(method, params.clone());
-            assert!(result.is_ok(), "{method} + {fault_name}: not retried to success: {}", result.unwrap_err().to_json());
+            assert!(
+                result.is_ok(),
+                "{method} + {fault_name}: not retried to success: {}",
+                result.unwrap_err().to_json()
+            );
             assert_eq!(sent(&sb, method), 2, "{method} + {fault_name}: one failed attempt, one retry");
         }
     }
@@ -110,7 +127,10 @@ fn idempotent_calls_are_retried_on_drop_timeout_and_gateway_errors() {
 fn retries_stop_at_max_attempts() {
     let sb = support::sandbox();
     for max_attempts in [1u64, 2, 3, 5] {
-        let client = support::client(&sb, json!({"max_attempts": max_attempts, "retry_base_delay_ms": 1, "retry_max_delay_ms": 2}));
+        let client = support::client(
+            &sb,
+            json!({"max_attempts": max_attempts, "retry_base_delay_ms": 1, "retry_max_delay_ms": 2}),
+        );
         for fault in [Fault::status("gettemplate", 502).times(0), Fault::drop("gettemplate").times(0)] {
             sb.reset();
             sb.add_fault(fault);
@@ -140,8 +160,14 @@ fn backoff_grows_exponentially_between_attempts() {
         let elapsed = started.elapsed();
         assert_eq!(e.status, Status::Transport);
         assert_eq!(sent(&sb, "gettemplate") as u64, max_attempts);
-        assert!(elapsed >= Duration::from_millis(at_least), "{max_attempts} attempts took {elapsed:?}: no backoff?");
-        assert!(elapsed < Duration::from_millis(at_most) + 4 * MARGIN, "{max_attempts} attempts took {elapsed:?}");
+        assert!(
+            elapsed >= Duration::from_millis(at_least),
+            "{max_attempts} attempts took {elapsed:?}: no backoff?"
+        );
+        assert!(
+            elapsed < Duration::from_millis(at_most) + 4 * MARGIN,
+            "{max_attempts} attempts took {elapsed:?}"
+        );
     }
     // retry_max_delay_ms caps every pause.
     let client = support::client(
@@ -186,7 +212,10 @@ fn the_deadline_bounds_retries_and_backoff() {
     let elapsed = started.elapsed();
     assert_eq!(e.status, Status::Timeout, "{}", e.to_json());
     assert!(elapsed < Duration::from_millis(450) + MARGIN, "took {elapsed:?} with timeout_ms 450");
-    assert!(sent(&sb, "gettemplate") >= 2, "read_timeout_ms is per attempt: the call retried within its deadline");
+    assert!(
+        sent(&sb, "gettemplate") >= 2,
+        "read_timeout_ms is per attempt: the call retried within its deadline"
+    );
 }
 
 #[test]
@@ -200,15 +229,57 @@ fn client_errors_and_conflicts_are_never_retried() {
     let throttled = support::client(&sb, json!({}));
 
     let cases: Vec<(&str, &Client, &str, Value, Option<Fault>, Status)> = vec![
-        ("400", &client, "getcard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"BONUS": 1}}), None, Status::Api),
+        (
+            "400",
+            &client,
+            "getcard",
+            json!({"templateId": TEMPLATE_LOYALTY, "values": {"BONUS": 1}}),
+            None,
+            Status::Api,
+        ),
         ("401", &wrong_token, "getcard", json!({"cardId": first}), None, Status::Auth),
-        ("403", &client, "getcard", json!({"cardId": first}), Some(Fault::status("getcard", 403)), Status::Auth),
+        (
+            "403",
+            &client,
+            "getcard",
+            json!({"cardId": first}),
+            Some(Fault::status("getcard", 403)),
+            Status::Auth,
+        ),
         ("404", &client, "getcard", json!({"cardId": "000000000000000000000000"}), None, Status::NotFound),
-        ("409", &client, "updatecard", json!({"cardId": second, "values": {"PHONE": phone}}), None, Status::Conflict),
-        ("409 fault", &client, "getcard", json!({"cardId": first}), Some(Fault::status("getcard", 409)), Status::Conflict),
-        ("500", &client, "deletecard", json!({"cardId": first}), Some(Fault::status("deletecard", 500)), Status::Api),
+        (
+            "409",
+            &client,
+            "updatecard",
+            json!({"cardId": second, "values": {"PHONE": phone}}),
+            None,
+            Status::Conflict,
+        ),
+        (
+            "409 fault",
+            &client,
+            "getcard",
+            json!({"cardId": first}),
+            Some(Fault::status("getcard", 409)),
+            Status::Conflict,
+        ),
+        (
+            "500",
+            &client,
+            "deletecard",
+            json!({"cardId": first}),
+            Some(Fault::status("deletecard", 500)),
+            Status::Api,
+        ),
         // Last, and on a client of its own: a refusal pauses the client's budget.
-        ("429", &throttled, "gettemplate", json!({"templateId": TEMPLATE_LOYALTY}), Some(Fault::status("gettemplate", 429)), Status::RateLimited),
+        (
+            "429",
+            &throttled,
+            "gettemplate",
+            json!({"templateId": TEMPLATE_LOYALTY}),
+            Some(Fault::status("gettemplate", 429)),
+            Status::RateLimited,
+        ),
     ];
     for (name, c, method, params, fault, status) in cases {
         sb.clear_requests();
@@ -249,7 +320,10 @@ fn non_idempotent_calls_are_never_resent_once_they_may_have_arrived() {
             assert_eq!(e.status, *status, "{method} + {fault_name}: {doc}");
             assert_eq!(sent(&sb, method), 1, "{method} + {fault_name}: resent");
             assert_eq!(doc["outcome"], "unknown", "{method} + {fault_name}: {doc}");
-            assert_eq!(doc["retryable"], false, "{method} + {fault_name}: an unknown outcome is not blindly retryable");
+            assert_eq!(
+                doc["retryable"], false,
+                "{method} + {fault_name}: an unknown outcome is not blindly retryable"
+            );
             assert_eq!(doc["details"]["attempts"], 1);
         }
     }
@@ -261,10 +335,16 @@ fn a_lost_createcard_reply_leaves_exactly_one_card() {
     let client = support::client(&sb, json!({}));
     let phone = support::unique_phone();
     sb.add_fault(Fault::drop("createcard").after_processing());
-    let e = client.call("createcard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})).unwrap_err();
+    let e = client
+        .call("createcard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}}))
+        .unwrap_err();
     assert_eq!(e.to_json()["outcome"], "unknown");
     assert_eq!(sent(&sb, "createcard"), 1);
-    assert_eq!(cards_with_phone(&client, &phone).len(), 1, "the server applied it once, the client did not resend");
+    assert_eq!(
+        cards_with_phone(&client, &phone).len(),
+        1,
+        "the server applied it once, the client did not resend"
+    );
 }
 
 #[test]
@@ -308,15 +388,23 @@ fn blackhole() -> Blackhole {
         addr.sin_family = libc::AF_INET as libc::sa_family_t;
         addr.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
         let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
-        assert_eq!(libc::bind(fd, &addr as *const libc::sockaddr_in as *const libc::sockaddr, len), 0, "bind()");
+        assert_eq!(
+            libc::bind(fd, &addr as *const libc::sockaddr_in as *const libc::sockaddr, len),
+            0,
+            "bind()"
+        );
         assert_eq!(libc::listen(fd, 0), 0, "listen()");
         TcpListener::from_raw_fd(fd)
     };
     let port = listener.local_addr().unwrap().port();
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let queued = TcpStream::connect_timeout(&addr, Duration::from_secs(1)).expect("the first connection is queued");
+    let queued =
+        TcpStream::connect_timeout(&addr, Duration::from_secs(1)).expect("the first connection is queued");
     let probe = TcpStream::connect_timeout(&addr, Duration::from_millis(100));
-    assert!(probe.is_err(), "the loopback blackhole did not hold: the accept queue is not full on this kernel");
+    assert!(
+        probe.is_err(),
+        "the loopback blackhole did not hold: the accept queue is not full on this kernel"
+    );
     Blackhole { port, _listener: listener, _queued: queued }
 }
 
@@ -336,7 +424,10 @@ fn a_connect_timeout_is_not_maybe_sent_and_is_bounded() {
         assert_eq!(e.status, Status::Timeout, "{method}: {doc}");
         assert!(doc.get("outcome").is_none(), "{method}: a connect that never completed sent nothing: {doc}");
         assert_eq!(attempts(&e), 2, "{method}: safe to retry a request that never left");
-        assert!(elapsed >= Duration::from_millis(400), "{method}: two connect timeouts of 200 ms took {elapsed:?}");
+        assert!(
+            elapsed >= Duration::from_millis(400),
+            "{method}: two connect timeouts of 200 ms took {elapsed:?}"
+        );
         assert!(elapsed < Duration::from_millis(400) + 2 * MARGIN, "{method}: {elapsed:?}");
     }
     // The whole-call deadline also cuts a connect that would wait longer.
@@ -373,8 +464,13 @@ fn issuecard_recovers_a_createcard_reply_lost_after_processing() {
     assert_eq!(result["card"]["values"]["%PHONE%"], phone.as_str());
     assert_eq!(sent(&sb, "createcard"), 1, "createcard was not sent again");
     let ids = cards_with_phone(&client, &phone);
-    assert_eq!(ids, vec![result["card"]["cardId"].as_str().unwrap().to_owned()], "exactly one card, the one returned");
-    let by_values = client.call("getcard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})).unwrap();
+    assert_eq!(
+        ids,
+        vec![result["card"]["cardId"].as_str().unwrap().to_owned()],
+        "exactly one card, the one returned"
+    );
+    let by_values =
+        client.call("getcard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})).unwrap();
     assert_eq!(by_values["cardId"], result["card"]["cardId"]);
 }
 
@@ -398,7 +494,11 @@ fn issuecard_recovers_from_a_gateway_error_after_processing() {
     let phone = support::unique_phone();
     sb.add_fault(Fault::status("createcard", 502).after_processing());
     let result = issue(&client, &phone).expect("a 502 after processing is resolved by a lookup");
-    assert_eq!((result["created"].clone(), result["recovered"].clone()), (json!(true), json!(true)), "{result}");
+    assert_eq!(
+        (result["created"].clone(), result["recovered"].clone()),
+        (json!(true), json!(true)),
+        "{result}"
+    );
     assert_eq!(sent(&sb, "createcard"), 1);
     assert_eq!(cards_with_phone(&client, &phone).len(), 1);
 }
@@ -413,7 +513,8 @@ fn issuecard_recovers_from_a_garbled_createcard_reply() {
     sb.add_fault(Fault::garbage("createcard").after_processing());
     let result = issue(&client, &phone);
     assert_eq!(cards_with_phone(&client, &phone).len(), 1, "never two cards");
-    let result = result.unwrap_or_else(|e| panic!("issuecard gave up although the card exists: {}", e.to_json()));
+    let result =
+        result.unwrap_or_else(|e| panic!("issuecard gave up although the card exists: {}", e.to_json()));
     assert_eq!(result["created"], true, "{result}");
 }
 
@@ -445,8 +546,10 @@ fn issuecard_from_eight_threads_creates_one_card() {
             })
         })
         .collect();
-    let results: Vec<Value> =
-        handles.into_iter().map(|h| h.join().expect("no panic").unwrap_or_else(|e| panic!("{}", e.to_json()))).collect();
+    let results: Vec<Value> = handles
+        .into_iter()
+        .map(|h| h.join().expect("no panic").unwrap_or_else(|e| panic!("{}", e.to_json())))
+        .collect();
     let ids = cards_with_phone(&client, &phone);
     assert_eq!(ids.len(), 1, "exactly one card for {phone}: {ids:?}");
     for r in &results {
@@ -466,7 +569,9 @@ fn a_spent_budget_fails_at_once_without_reaching_the_server() {
         sb.reset();
         let client = support::client(&sb, json!({key: 5}));
         for i in 0..5 {
-            client.call("getlisttemplates", json!({})).unwrap_or_else(|e| panic!("call {i}: {}", e.to_json()));
+            client
+                .call("getlisttemplates", json!({}))
+                .unwrap_or_else(|e| panic!("call {i}: {}", e.to_json()));
         }
         assert_eq!(client.quota_remaining().0.or(client.quota_remaining().1), Some(0));
         let started = Instant::now();
@@ -474,7 +579,8 @@ fn a_spent_budget_fails_at_once_without_reaching_the_server() {
         assert!(started.elapsed() < MARGIN, "refused at once, not after waiting");
         let doc = e.to_json();
         assert_eq!(e.status, Status::RateLimited, "{doc}");
-        let retry_after = doc["retry_after_ms"].as_u64().unwrap_or_else(|| panic!("no retry_after_ms: {doc}"));
+        let retry_after =
+            doc["retry_after_ms"].as_u64().unwrap_or_else(|| panic!("no retry_after_ms: {doc}"));
         let full = if window == "hour" { 3_600_000 } else { 86_400_000 };
         assert!(retry_after > full - 60_000 && retry_after <= full, "{key}: retry_after_ms {retry_after}");
         assert_eq!(doc["details"]["window"], window);
@@ -596,12 +702,15 @@ fn a_per_call_timeout_shortens_the_deadline() {
     let client = support::client(&sb, json!({"timeout_ms": 10_000, "read_timeout_ms": 10_000}));
     sb.add_fault(Fault::delay("getlisttemplates", 2000));
     let started = Instant::now();
-    let e = client.call_with_timeout("getlisttemplates", json!({}), Some(Duration::from_millis(200))).unwrap_err();
+    let e = client
+        .call_with_timeout("getlisttemplates", json!({}), Some(Duration::from_millis(200)))
+        .unwrap_err();
     assert_eq!(e.status, Status::Timeout);
     assert!(started.elapsed() < Duration::from_millis(200) + MARGIN, "{:?}", started.elapsed());
 
     // The same through the C ABI.
-    let ffi = FfiClient::new(&support::config_json(&sb, json!({"timeout_ms": 10_000, "read_timeout_ms": 10_000})));
+    let ffi =
+        FfiClient::new(&support::config_json(&sb, json!({"timeout_ms": 10_000, "read_timeout_ms": 10_000})));
     sb.add_fault(Fault::delay("getlisttemplates", 2000));
     let started = Instant::now();
     let (status, doc) = ffi.call_with_timeout("getlisttemplates", "{}", 200);
@@ -692,11 +801,29 @@ fn failing_calls(sb: &Sandbox, client: &Client) -> Vec<String> {
         ("drop", Fault::drop("getlisttemplates").times(3)),
         ("delay", Fault::delay("getlisttemplates", 1000).times(3)),
         ("garbage", Fault::garbage("getlisttemplates")),
-        ("garbage echoing the token", Fault { body: Some(echo.clone()), ..Fault::garbage("getlisttemplates") }),
-        ("502 echoing the token", Fault { body: Some(echo.clone()), ..Fault::status("getlisttemplates", 502) }.times(3)),
+        (
+            "garbage echoing the token",
+            Fault { body: Some(echo.clone()), ..Fault::garbage("getlisttemplates") },
+        ),
+        (
+            "502 echoing the token",
+            Fault { body: Some(echo.clone()), ..Fault::status("getlisttemplates", 502) }.times(3),
+        ),
         ("401", Fault::status("getlisttemplates", 401)),
-        ("401 echoing the token", Fault { message: Some(format!("Token {TOKEN} is not valid")), ..Fault::status("getlisttemplates", 401) }),
-        ("500 echoing the token", Fault { message: Some(format!("internal: header={TOKEN}")), ..Fault::status("getlisttemplates", 500) }),
+        (
+            "401 echoing the token",
+            Fault {
+                message: Some(format!("Token {TOKEN} is not valid")),
+                ..Fault::status("getlisttemplates", 401)
+            },
+        ),
+        (
+            "500 echoing the token",
+            Fault {
+                message: Some(format!("internal: header={TOKEN}")),
+                ..Fault::status("getlisttemplates", 500)
+            },
+        ),
         ("409", Fault::status("getlisttemplates", 409)),
     ];
     let mut out = Vec::new();
@@ -746,7 +873,11 @@ fn the_token_never_appears_in_an_error() {
         assert_eq!(e.status, Status::InvalidArgument, "{config}: {}", e.to_json());
         texts.push(format!("{} | {e:?}", e.to_json()));
     }
-    for text in [format!("{{\"token\": \"{TOKEN}\", "), format!("{{\"token\": \"{TOKEN}\" \"x\": 1}}"), format!("[\"{TOKEN}\"]")] {
+    for text in [
+        format!("{{\"token\": \"{TOKEN}\", "),
+        format!("{{\"token\": \"{TOKEN}\" \"x\": 1}}"),
+        format!("[\"{TOKEN}\"]"),
+    ] {
         let e = passteam::Config::from_json_str(&text).unwrap_err();
         assert_eq!(e.status, Status::InvalidJson, "{text}");
         texts.push(format!("{} | {e:?}", e.to_json()));
@@ -760,7 +891,8 @@ fn the_token_never_appears_in_an_error() {
     let (status, doc) = ffi.call("getlisttemplates", "{}");
     assert_eq!(status, 6);
     texts.push(doc.to_string());
-    let (status, doc) = FfiClient::try_new(&json!({"token": TOKEN, "base_url": "http://10.1.2.3"}).to_string());
+    let (status, doc) =
+        FfiClient::try_new(&json!({"token": TOKEN, "base_url": "http://10.1.2.3"}).to_string());
     assert_eq!(status, 1);
     texts.push(doc.to_string());
 
@@ -803,10 +935,16 @@ fn the_log_file_masks_phones_and_emails() {
     let card_id = card["cardId"].as_str().unwrap();
     // The phone again: in a lookup, in a uniqueness check, and in the server's 409 message.
     client.call("getcard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})).unwrap();
-    client.call("checkvariablevalue", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})).unwrap();
-    let e = client.call("createcard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})).unwrap_err();
+    client
+        .call("checkvariablevalue", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}}))
+        .unwrap();
+    let e = client
+        .call("createcard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}}))
+        .unwrap_err();
     assert_eq!(e.status, Status::Conflict);
-    client.call("updatecard", json!({"cardId": card_id, "values": {"EMAIL": "Maria.S@Mail.example.org"}})).unwrap();
+    client
+        .call("updatecard", json!({"cardId": card_id, "values": {"EMAIL": "Maria.S@Mail.example.org"}}))
+        .unwrap();
     let text = std::fs::read_to_string(&log).expect("log written");
     assert!(text.contains("createcard"), "{text}");
     assert!(text.contains("DEBUG"), "debug lines (parameters) are written:\n{text}");
@@ -837,14 +975,18 @@ fn plain_http_is_refused_for_remote_hosts_before_any_network() {
         assert!(e.message.contains("https"), "{url}: the message says what to do: {}", e.message);
         assert!(started.elapsed() < MARGIN, "{url}: no network involved");
         // Also for a REST endpoint's own base_url.
-        let e = support::client_from(&json!({"token": TOKEN, "endpoints": {"getsale": {"base_url": url}}})).unwrap_err();
+        let e = support::client_from(&json!({"token": TOKEN, "endpoints": {"getsale": {"base_url": url}}}))
+            .unwrap_err();
         assert_eq!(e.status, Status::InvalidArgument, "endpoints {url}");
     }
     for url in ["http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9", "https://example.com"] {
-        support::client_from(&json!({"token": TOKEN, "base_url": url})).unwrap_or_else(|e| panic!("{url}: {}", e.to_json()));
+        support::client_from(&json!({"token": TOKEN, "base_url": url}))
+            .unwrap_or_else(|e| panic!("{url}: {}", e.to_json()));
     }
-    support::client_from(&json!({"token": TOKEN, "base_url": "http://example.com", "allow_insecure_http": true}))
-        .expect("explicitly allowed");
+    support::client_from(
+        &json!({"token": TOKEN, "base_url": "http://example.com", "allow_insecure_http": true}),
+    )
+    .expect("explicitly allowed");
 }
 
 #[test]
@@ -854,11 +996,20 @@ fn ca_bundle_problems_are_invalid_arguments_with_a_clear_message() {
     let not_pem = dir.join("not-a-bundle.txt");
     std::fs::write(&not_pem, "hello, I am not a certificate\n").unwrap();
     let broken = dir.join("broken.pem");
-    std::fs::write(&broken, "-----BEGIN CERTIFICATE-----\n!!!! not base64 !!!!\n-----END CERTIFICATE-----\n").unwrap();
-    for (path, what) in [(&missing, "cannot read"), (&not_pem, "ca_bundle"), (&broken, "ca_bundle"), (&dir, "cannot read")] {
-        let e = support::client_from(&json!({"token": TOKEN, "ca_bundle": path.to_str().unwrap()})).unwrap_err();
+    std::fs::write(&broken, "-----BEGIN CERTIFICATE-----\n!!!! not base64 !!!!\n-----END CERTIFICATE-----\n")
+        .unwrap();
+    for (path, what) in
+        [(&missing, "cannot read"), (&not_pem, "ca_bundle"), (&broken, "ca_bundle"), (&dir, "cannot read")]
+    {
+        let e =
+            support::client_from(&json!({"token": TOKEN, "ca_bundle": path.to_str().unwrap()})).unwrap_err();
         assert_eq!(e.status, Status::InvalidArgument, "{}: {}", path.display(), e.to_json());
-        assert!(e.message.contains("ca_bundle") && e.message.contains(what), "{}: {}", path.display(), e.message);
+        assert!(
+            e.message.contains("ca_bundle") && e.message.contains(what),
+            "{}: {}",
+            path.display(),
+            e.message
+        );
         assert!(e.message.contains(path.to_str().unwrap()), "the message names the file: {}", e.message);
     }
     let _ = std::fs::remove_dir_all(dir);
@@ -882,13 +1033,18 @@ fn a_panic_in_the_library_is_status_99_and_the_process_goes_on() {
         let status = unsafe { passteam_debug_panic(&mut out) };
         assert_eq!(status, 99);
         assert!(!out.is_null());
-        let doc: Value = serde_json::from_str(unsafe { CStr::from_ptr(out) }.to_str().unwrap()).expect("JSON");
+        let doc: Value =
+            serde_json::from_str(unsafe { CStr::from_ptr(out) }.to_str().unwrap()).expect("JSON");
         unsafe { passteam_string_free(out) };
         assert_eq!(doc["status"], 99);
         assert_eq!(doc["name"], "PASSTEAM_ERR_INTERNAL");
         assert!(doc["message"].as_str().unwrap().contains("passteam_debug_panic"), "{doc}");
     }
-    assert_eq!(unsafe { passteam_debug_panic(std::ptr::null_mut()) }, 99, "NULL out_json: still no unwinding");
+    assert_eq!(
+        unsafe { passteam_debug_panic(std::ptr::null_mut()) },
+        99,
+        "NULL out_json: still no unwinding"
+    );
     // The library keeps working afterwards.
     let sb = support::sandbox();
     let ffi = FfiClient::new(&support::config_json(&sb, json!({})));
@@ -935,7 +1091,8 @@ impl FfiClient {
     fn call_with_timeout(&self, method: &str, params: &str, timeout_ms: u64) -> (i32, Value) {
         let (m, p) = (CString::new(method).unwrap(), CString::new(params).unwrap());
         let mut out: *mut c_char = std::ptr::null_mut();
-        let status = unsafe { passteam_call_with_timeout(self.0, m.as_ptr(), p.as_ptr(), timeout_ms, &mut out) };
+        let status =
+            unsafe { passteam_call_with_timeout(self.0, m.as_ptr(), p.as_ptr(), timeout_ms, &mut out) };
         (status, take_json(out))
     }
 }

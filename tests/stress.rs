@@ -8,7 +8,9 @@
 
 mod support;
 
-use passteam::ffi::{passteam_call, passteam_client_free, passteam_client_new, passteam_string_free, PassteamClient};
+use passteam::ffi::{
+    passteam_call, passteam_client_free, passteam_client_new, passteam_string_free, PassteamClient,
+};
 use passteam::{Client, Status};
 use passteam_sandbox::{Fault, Sandbox, TEMPLATE_LOYALTY};
 use serde_json::{json, Value};
@@ -103,7 +105,8 @@ impl Tally {
     fn record(&mut self, op: &str, status: i32, elapsed: Duration) {
         *self.statuses.entry((op.to_owned(), status)).or_default() += 1;
         if !(0..=11).contains(&status) {
-            self.problems.push(format!("{op}: status {status} is not a defined answer (99 = a caught panic)"));
+            self.problems
+                .push(format!("{op}: status {status} is not a defined answer (99 = a caught panic)"));
         }
         if elapsed > CALL_BOUND {
             self.problems.push(format!("{op}: took {elapsed:?} with timeout_ms {TIMEOUT_MS}"));
@@ -124,13 +127,21 @@ fn next_call(rng: &mut Rng, cards: &[(String, String)], tally: &Mutex<Tally>) ->
     };
     let own = (!cards.is_empty()).then(|| &cards[rng.next(cards.len() as u64) as usize]);
     match (rng.next(9), own) {
-        (0, _) | (1, None) | (2, None) | (4, None) | (7, None) => {
-            ("createcard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": new_phone(), "CLIENT_NAME": "Stress"}}))
-        }
+        (0, _) | (1, None) | (2, None) | (4, None) | (7, None) => (
+            "createcard",
+            json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": new_phone(), "CLIENT_NAME": "Stress"}}),
+        ),
         (1, Some((id, _))) => ("getcard", json!({"cardId": id})),
-        (2, Some((id, _))) => ("updatecard", json!({"cardId": id, "values": {"BONUS": rng.next(1000), "LEVEL": "Gold"}})),
-        (3, _) => ("getcardswithpagination", json!({"templateId": TEMPLATE_LOYALTY, "page": 1 + rng.next(3), "perPage": 5})),
-        (4, Some((_, phone))) => ("checkvariablevalue", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})),
+        (2, Some((id, _))) => {
+            ("updatecard", json!({"cardId": id, "values": {"BONUS": rng.next(1000), "LEVEL": "Gold"}}))
+        }
+        (3, _) => (
+            "getcardswithpagination",
+            json!({"templateId": TEMPLATE_LOYALTY, "page": 1 + rng.next(3), "perPage": 5}),
+        ),
+        (4, Some((_, phone))) => {
+            ("checkvariablevalue", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}}))
+        }
         (5, own) => {
             // A new customer, or one this worker already has (found, not created again).
             let phone = match own {
@@ -140,13 +151,22 @@ fn next_call(rng: &mut Rng, cards: &[(String, String)], tally: &Mutex<Tally>) ->
             ("issuecard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}}))
         }
         (6, _) => ("getlisttemplates", json!({})),
-        (7, Some((_, phone))) => ("updateclient", json!({"templateId": TEMPLATE_LOYALTY, "find": {"PHONE": phone}, "values": {"BONUS": 7}})),
+        (7, Some((_, phone))) => (
+            "updateclient",
+            json!({"templateId": TEMPLATE_LOYALTY, "find": {"PHONE": phone}, "values": {"BONUS": 7}}),
+        ),
         _ => ("gettemplate", json!({"templateId": TEMPLATE_LOYALTY})),
     }
 }
 
 /// Remembers a card a call returned (createcard's card, issuecard's {"card"}).
-fn remember(op: &str, params: &Value, result: &Value, cards: &mut Vec<(String, String)>, tally: &Mutex<Tally>) {
+fn remember(
+    op: &str,
+    params: &Value,
+    result: &Value,
+    cards: &mut Vec<(String, String)>,
+    tally: &Mutex<Tally>,
+) {
     let card = match op {
         "createcard" => result,
         "issuecard" => &result["card"],
@@ -154,7 +174,11 @@ fn remember(op: &str, params: &Value, result: &Value, cards: &mut Vec<(String, S
     };
     let phone = params["values"]["PHONE"].as_str().unwrap();
     if card["values"]["%PHONE%"] != phone {
-        tally.lock().unwrap().problems.push(format!("{op} for {phone} returned another customer's card: {card}"));
+        tally
+            .lock()
+            .unwrap()
+            .problems
+            .push(format!("{op} for {phone} returned another customer's card: {card}"));
     }
     if let Some(id) = card["cardId"].as_str() {
         cards.push((id.to_owned(), phone.to_owned()));
@@ -164,15 +188,19 @@ fn remember(op: &str, params: &Value, result: &Value, cards: &mut Vec<(String, S
 /// After the storm: no phone is on two cards.
 fn check_no_duplicates(sb: &Sandbox, tally: &Tally) -> Vec<String> {
     let client = support::client(sb, json!({"timeout_ms": 20_000, "read_timeout_ms": 20_000}));
-    let cards = client.call("getcards", json!({"templateId": TEMPLATE_LOYALTY})).expect("getcards after the storm");
+    let cards =
+        client.call("getcards", json!({"templateId": TEMPLATE_LOYALTY})).expect("getcards after the storm");
     let mut by_phone: HashMap<String, Vec<String>> = HashMap::new();
     for c in cards.as_array().unwrap() {
         if let Some(p) = c["values"]["%PHONE%"].as_str() {
             by_phone.entry(p.to_owned()).or_default().push(c["cardId"].as_str().unwrap().to_owned());
         }
     }
-    let mut problems: Vec<String> =
-        by_phone.iter().filter(|(_, ids)| ids.len() > 1).map(|(p, ids)| format!("{p} is on {} cards: {ids:?}", ids.len())).collect();
+    let mut problems: Vec<String> = by_phone
+        .iter()
+        .filter(|(_, ids)| ids.len() > 1)
+        .map(|(p, ids)| format!("{p} is on {} cards: {ids:?}", ids.len()))
+        .collect();
     let unknown = by_phone.keys().filter(|p| !tally.phones.contains(p)).count();
     if unknown > 0 {
         problems.push(format!("{unknown} cards hold phones no call asked for"));
@@ -182,7 +210,11 @@ fn check_no_duplicates(sb: &Sandbox, tally: &Tally) -> Vec<String> {
 
 fn report(test: &str, tally: &Tally, elapsed: Duration) {
     let calls: u64 = tally.statuses.values().sum();
-    eprintln!("{test}: {calls} calls in {elapsed:?}, {} OK; by (operation, status): {:?}", tally.ok(), tally.statuses);
+    eprintln!(
+        "{test}: {calls} calls in {elapsed:?}, {} OK; by (operation, status): {:?}",
+        tally.ok(),
+        tally.statuses
+    );
 }
 
 /// A C ABI client shared by threads (the ABI allows concurrent calls on one client).
@@ -248,7 +280,9 @@ fn sixteen_threads_share_one_client_under_faults() {
                                 drop(tl);
                                 remember(op, &params, &doc, &mut cards, tally);
                             }
-                            Ok(doc) if doc["status"] != status => tl.problems.push(format!("{op}: returned {status}, document says {doc}")),
+                            Ok(doc) if doc["status"] != status => {
+                                tl.problems.push(format!("{op}: returned {status}, document says {doc}"))
+                            }
                             Ok(_) => {}
                         }
                     }
@@ -323,8 +357,14 @@ fn eight_clients_at_once_under_faults() {
                             Err(e) => {
                                 let mut tl = tally.lock().unwrap();
                                 tl.record(op, e.status.code(), elapsed);
-                                if e.status == Status::RateLimited && e.http_status.is_none() && e.retry_after_ms.is_none() {
-                                    tl.problems.push(format!("{op}: a local refusal without retry_after_ms: {}", e.to_json()));
+                                if e.status == Status::RateLimited
+                                    && e.http_status.is_none()
+                                    && e.retry_after_ms.is_none()
+                                {
+                                    tl.problems.push(format!(
+                                        "{op}: a local refusal without retry_after_ms: {}",
+                                        e.to_json()
+                                    ));
                                 }
                             }
                         }
@@ -346,7 +386,10 @@ fn eight_clients_at_once_under_faults() {
     assert!(tally.ok() > 0);
     for i in 6..8 {
         let text = std::fs::read_to_string(logs.join(format!("client-{i}.log"))).expect("log written");
-        assert!(text.lines().all(|l| l.len() > 20 && l.starts_with("20")), "log lines are whole (no interleaving):\n{text}");
+        assert!(
+            text.lines().all(|l| l.len() > 20 && l.starts_with("20")),
+            "log lines are whole (no interleaving):\n{text}"
+        );
     }
     let _ = std::fs::remove_dir_all(logs);
 }

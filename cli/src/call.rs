@@ -19,7 +19,10 @@ impl Connection {
     /// Reads `--token`, `--base-url`, `--config`, `--timeout-ms` if `long` names one of them.
     pub fn take(&mut self, long: &str, parser: &mut lexopt::Parser) -> Result<bool, Error> {
         let value = |p: &mut lexopt::Parser| -> Result<String, Error> {
-            p.value().map_err(arg_error)?.into_string().map_err(|_| Error::invalid_argument("arguments must be UTF-8"))
+            p.value()
+                .map_err(arg_error)?
+                .into_string()
+                .map_err(|_| Error::invalid_argument("arguments must be UTF-8"))
         };
         match long {
             "token" => self.token = Some(value(parser)?),
@@ -27,7 +30,8 @@ impl Connection {
             "config" => self.config = Some(value(parser)?),
             "timeout-ms" => {
                 let text = value(parser)?;
-                self.timeout_ms = Some(text.parse().map_err(|_| Error::invalid_argument("--timeout-ms takes a number"))?);
+                self.timeout_ms =
+                    Some(text.parse().map_err(|_| Error::invalid_argument("--timeout-ms takes a number"))?);
             }
             _ => return Ok(false),
         }
@@ -44,8 +48,12 @@ impl Connection {
             },
             None => Map::new(),
         };
-        let token = self.token.clone().or_else(|| std::env::var("PASSTEAM_TOKEN").ok().filter(|t| !t.is_empty()));
-        let base = self.base_url.clone().or_else(|| std::env::var("PASSTEAM_BASE_URL").ok().filter(|t| !t.is_empty()));
+        let token =
+            self.token.clone().or_else(|| std::env::var("PASSTEAM_TOKEN").ok().filter(|t| !t.is_empty()));
+        let base = self
+            .base_url
+            .clone()
+            .or_else(|| std::env::var("PASSTEAM_BASE_URL").ok().filter(|t| !t.is_empty()));
         if let Some(t) = token {
             config.insert("token".into(), Value::from(t));
         }
@@ -72,7 +80,8 @@ pub fn run(args: Vec<OsString>) -> Result<(), Error> {
                     return Err(arg_error(Long(&name).unexpected()));
                 }
             }
-            Positional(v) => positional.push(v.into_string().map_err(|_| Error::invalid_argument("arguments must be UTF-8"))?),
+            Positional(v) => positional
+                .push(v.into_string().map_err(|_| Error::invalid_argument("arguments must be UTF-8"))?),
             other => return Err(arg_error(other.unexpected())),
         }
     }
@@ -80,7 +89,9 @@ pub fn run(args: Vec<OsString>) -> Result<(), Error> {
         [m] => (m.clone(), "{}".to_owned()),
         [m, p] if p == "-" => {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| Error::invalid_argument(format!("stdin: {e}")))?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Error::invalid_argument(format!("stdin: {e}")))?;
             (m.clone(), text)
         }
         [m, p] => (m.clone(), p.clone()),
@@ -89,7 +100,8 @@ pub fn run(args: Vec<OsString>) -> Result<(), Error> {
     let params: Value = if params_text.trim().is_empty() {
         Value::Object(Map::new())
     } else {
-        serde_json::from_str(&params_text).map_err(|e| Error::invalid_json(format!("PARAMS_JSON is not valid JSON: {e}")))?
+        serde_json::from_str(&params_text)
+            .map_err(|e| Error::invalid_json(format!("PARAMS_JSON is not valid JSON: {e}")))?
     };
     if !params.is_object() {
         return Err(Error::invalid_json("PARAMS_JSON must be a JSON object"));
@@ -105,8 +117,11 @@ pub fn methods(args: Vec<OsString>) -> Result<(), Error> {
         return Ok(());
     }
     for m in METHODS {
-        let params: Vec<String> =
-            m.params.iter().map(|p| if p.required { p.name.to_owned() } else { format!("[{}]", p.name) }).collect();
+        let params: Vec<String> = m
+            .params
+            .iter()
+            .map(|p| if p.required { p.name.to_owned() } else { format!("[{}]", p.name) })
+            .collect();
         let flags = match (m.idempotent, m.deprecated) {
             (true, false) => "",
             (false, false) => " (not idempotent)",

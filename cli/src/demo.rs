@@ -31,7 +31,10 @@ pub fn run(args: Vec<OsString>) -> Result<(), Error> {
     }
     let has_token = conn.token.is_some() || std::env::var("PASSTEAM_TOKEN").is_ok_and(|t| !t.is_empty());
     let _sandbox = if has_token {
-        println!("Running against {} with your token.", conn.base_url.as_deref().unwrap_or("the configured host"));
+        println!(
+            "Running against {} with your token.",
+            conn.base_url.as_deref().unwrap_or("the configured host")
+        );
         None
     } else {
         let sandbox = Sandbox::start(SandboxConfig::default())
@@ -55,16 +58,29 @@ fn scenario(client: &Client, sandbox: bool) -> Result<(), Error> {
     step(1, "Templates of the account (getlisttemplates, gettemplate)");
     let list = client.get_list_templates(json!({}))?;
     let first = list.as_array().and_then(|a| a.first()).cloned().unwrap_or(Value::Null);
-    let template_id = first.get("templateId").and_then(Value::as_str).or(first.as_str()).map(str::to_owned).ok_or_else(|| {
+    let template_id = first
+        .get("templateId")
+        .and_then(Value::as_str)
+        .or(first.as_str())
+        .map(str::to_owned)
+        .ok_or_else(|| {
         Error::new(Status::NotFound, "the account has no templates: create one in the personal account first")
     })?;
     let template = client.get_template(json!({ "templateId": template_id }))?;
     println!("   template {template_id} \"{}\"", template["title"].as_str().unwrap_or("?"));
     for field in template["fields"].as_array().into_iter().flatten() {
-        println!("     {:<14} {:<10} {}", field["name"].as_str().unwrap_or(""), field["type"].as_str().unwrap_or(""), field["title"].as_str().unwrap_or(""));
+        println!(
+            "     {:<14} {:<10} {}",
+            field["name"].as_str().unwrap_or(""),
+            field["type"].as_str().unwrap_or(""),
+            field["title"].as_str().unwrap_or("")
+        );
     }
 
-    step(2, &format!("Issue a card to the customer {CUSTOMER_PHONE} (issuecard: getcard, createcard if absent)"));
+    step(
+        2,
+        &format!("Issue a card to the customer {CUSTOMER_PHONE} (issuecard: getcard, createcard if absent)"),
+    );
     let issued = client.issue_card(json!({
         "templateId": template_id,
         "values": { "CLIENT_NAME": "Иван Петров", "PHONE": CUSTOMER_PHONE, "BONUS": 0 }
@@ -73,10 +89,19 @@ fn scenario(client: &Client, sandbox: bool) -> Result<(), Error> {
     let card_id = card["cardId"].as_str().unwrap_or_default().to_owned();
     println!("   created: {}; cardId {card_id}", issued["created"]);
     println!("   link for the customer: {}", card["cardUrl"].as_str().unwrap_or("?"));
-    let again = client.issue_card(json!({ "templateId": template_id, "values": { "PHONE": CUSTOMER_PHONE } }))?;
-    println!("   issuing again finds the same card: created {}, cardId {}", again["created"], again["card"]["cardId"]);
+    let again =
+        client.issue_card(json!({ "templateId": template_id, "values": { "PHONE": CUSTOMER_PHONE } }))?;
+    println!(
+        "   issuing again finds the same card: created {}, cardId {}",
+        again["created"], again["card"]["cardId"]
+    );
 
-    step(3, &format!("Accrue {BONUS_PERCENT}% of a {PURCHASE_RUB} RUB purchase (updateclient: getcard, updatecard)"));
+    step(
+        3,
+        &format!(
+            "Accrue {BONUS_PERCENT}% of a {PURCHASE_RUB} RUB purchase (updateclient: getcard, updatecard)"
+        ),
+    );
     let balance: u64 = card["values"]["%BONUS%"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
     let points = PURCHASE_RUB * BONUS_PERCENT / 100;
     let updated = client.update_client(json!({
@@ -84,7 +109,10 @@ fn scenario(client: &Client, sandbox: bool) -> Result<(), Error> {
         "find": { "PHONE": CUSTOMER_PHONE },
         "values": { "BONUS": balance + points }
     }))?;
-    println!("   {balance} + {points} points -> balance on the card: {}", updated["card"]["values"]["%BONUS%"]);
+    println!(
+        "   {balance} + {points} points -> balance on the card: {}",
+        updated["card"]["values"]["%BONUS%"]
+    );
 
     step(4, "Send the card link by SMS (distribute)");
     client.distribute(json!({ "cardId": card_id, "type": "sms" }))?;
@@ -115,7 +143,8 @@ fn scenario(client: &Client, sandbox: bool) -> Result<(), Error> {
     let mut page = 1u64;
     let mut seen = 0usize;
     loop {
-        let result = client.get_cards_with_pagination(json!({ "templateId": template_id, "page": page, "perPage": 25 }))?;
+        let result = client
+            .get_cards_with_pagination(json!({ "templateId": template_id, "page": page, "perPage": 25 }))?;
         let cards = result["cards"].as_array().map_or(0, Vec::len);
         seen += cards;
         println!("   page {page} of {}: {cards} cards (total {})", result["pageCount"], result["cardsCount"]);

@@ -4,15 +4,8 @@
 use passteam_sandbox::{Sandbox, SandboxConfig, TEMPLATE_GIFT, TEMPLATE_LOYALTY};
 
 fn main() {
-    let port = std::env::args()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    let sb = Sandbox::start(SandboxConfig {
-        port,
-        ..Default::default()
-    })
-    .expect("start the sandbox");
+    let port = std::env::args().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    let sb = Sandbox::start(SandboxConfig { port, ..Default::default() }).expect("start the sandbox");
     println!(
         "{}",
         serde_json::json!({

@@ -18,36 +18,22 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(status: u16, body: String) -> Reply {
-        Reply {
-            status,
-            content_type: "application/json; charset=utf-8",
-            body: body.into_bytes(),
-        }
+        Reply { status, content_type: "application/json; charset=utf-8", body: body.into_bytes() }
     }
     pub fn html(status: u16, body: String) -> Reply {
-        Reply {
-            status,
-            content_type: "text/html; charset=utf-8",
-            body: body.into_bytes(),
-        }
+        Reply { status, content_type: "text/html; charset=utf-8", body: body.into_bytes() }
     }
 }
 
 /// `{"result": R, "message": "OK", "code": 200, "error": false}` with `R` already serialized (so the
 /// field order of the structs is kept).
 pub fn envelope_ok(result_json: &str) -> Reply {
-    Reply::json(
-        200,
-        format!(r#"{{"result":{result_json},"message":"OK","code":200,"error":false}}"#),
-    )
+    Reply::json(200, format!(r#"{{"result":{result_json},"message":"OK","code":200,"error":false}}"#))
 }
 
 pub fn envelope_err(code: u16, message: &str) -> Reply {
     let msg = serde_json::to_string(message).unwrap_or_else(|_| "\"error\"".into());
-    Reply::json(
-        code,
-        format!(r#"{{"result":null,"message":{msg},"code":{code},"error":true}}"#),
-    )
+    Reply::json(code, format!(r#"{{"result":null,"message":{msg},"code":{code},"error":true}}"#))
 }
 
 pub struct ApiErr(pub u16, pub String);
@@ -116,12 +102,8 @@ pub fn handle(shared: &Shared, verb: &str, route: &Route, p: &Params, auth_ok: b
     let verb = verb.to_ascii_uppercase();
     match route {
         Route::NotFound => return envelope_err(404, "Not found"),
-        Route::UnknownMethod(name) => {
-            return envelope_err(404, &format!("Method ({name}) not found"))
-        }
-        Route::Oapi(_) if verb != "POST" => {
-            return envelope_err(405, "Method not allowed: use POST")
-        }
+        Route::UnknownMethod(name) => return envelope_err(404, &format!("Method ({name}) not found")),
+        Route::Oapi(_) if verb != "POST" => return envelope_err(405, "Method not allowed: use POST"),
         Route::Rest(op) => {
             let allowed: &[&str] = match op.as_str() {
                 "sale" => &["GET", "PUT", "DELETE"],
@@ -129,10 +111,7 @@ pub fn handle(shared: &Shared, verb: &str, route: &Route, p: &Params, auth_ok: b
                 _ => &["POST", "GET"],
             };
             if !allowed.contains(&verb.as_str()) {
-                return envelope_err(
-                    405,
-                    &format!("Method not allowed: use {}", allowed.join(", ")),
-                );
+                return envelope_err(405, &format!("Method not allowed: use {}", allowed.join(", ")));
             }
         }
         _ => {}
@@ -165,11 +144,9 @@ pub fn quota_message(n: u64) -> String {
 }
 
 fn quota_check(core: &mut Core) -> Option<Reply> {
-    let hour = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs()
-        / 3600;
+    let hour =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs()
+            / 3600;
     let q = &mut core.quota;
     if q.hour != hour {
         q.hour = hour;
@@ -188,25 +165,16 @@ fn quota_check(core: &mut Core) -> Option<Reply> {
 // helpers
 
 fn require(p: &Params, keys: &[&str]) -> Result<(), ApiErr> {
-    let missing: Vec<&str> = keys
-        .iter()
-        .copied()
-        .filter(|k| p.get_nonempty(k).is_none())
-        .collect();
+    let missing: Vec<&str> = keys.iter().copied().filter(|k| p.get_nonempty(k).is_none()).collect();
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(bad(format!(
-            "Missing required parameter(s): {}",
-            missing.join(", ")
-        )))
+        Err(bad(format!("Missing required parameter(s): {}", missing.join(", "))))
     }
 }
 
 fn req<'a>(p: &'a Params, key: &str) -> Result<&'a str, ApiErr> {
-    p.get_nonempty(key)
-        .map(str::trim)
-        .ok_or_else(|| bad(format!("Missing required parameter(s): {key}")))
+    p.get_nonempty(key).map(str::trim).ok_or_else(|| bad(format!("Missing required parameter(s): {key}")))
 }
 
 /// `values[%NAME%]=v` pairs, in the order sent.
@@ -235,25 +203,18 @@ fn values_of(p: &Params) -> Result<Vec<(String, String)>, ApiErr> {
             }
             Ok(out)
         }
-        Some(_) => Err(bad(
-            "Parameter (values) must be sent as values[%NAME%]=value",
-        )),
+        Some(_) => Err(bad("Parameter (values) must be sent as values[%NAME%]=value")),
     }
 }
 
 fn template<'a>(s: &'a State, id: &str) -> Result<&'a Template, ApiErr> {
-    s.template(id)
-        .ok_or_else(|| ApiErr(404, format!("Template ({id}) not found")))
+    s.template(id).ok_or_else(|| ApiErr(404, format!("Template ({id}) not found")))
 }
 
 fn field<'a>(t: &'a Template, name: &str) -> Result<&'a FieldDef, ApiErr> {
     t.field(name).ok_or_else(|| {
         let known: Vec<&str> = t.fields.iter().map(|f| f.name.as_str()).collect();
-        bad(format!(
-            "Unknown variable ({name}) for template ({}); known: {}",
-            t.id,
-            known.join(" ")
-        ))
+        bad(format!("Unknown variable ({name}) for template ({}); known: {}", t.id, known.join(" ")))
     })
 }
 
@@ -310,20 +271,14 @@ fn system_fields(p: &Params) -> Result<System, ApiErr> {
     let email = s("email");
     if let Some(v) = email.as_deref().filter(|v| !v.is_empty()) {
         if !state::valid_email(v) {
-            return Err(bad(format!(
-                "Provided value ({v}) of field (email) is not a valid e-mail"
-            )));
+            return Err(bad(format!("Provided value ({v}) of field (email) is not a valid e-mail")));
         }
     }
     let voided = match s("voided").filter(|v| !v.is_empty()) {
         None => None,
         Some(v) => match state::parse_flag(&v) {
             Some(b) => Some(b as u8),
-            None => {
-                return Err(bad(format!(
-                    "Provided value ({v}) of field (voided) must be 0 or 1"
-                )))
-            }
+            None => return Err(bad(format!("Provided value ({v}) of field (voided) must be 0 or 1"))),
         },
     };
     Ok(System {
@@ -384,20 +339,13 @@ fn positive(p: &Params, key: &str, default: u64) -> Result<u64, ApiErr> {
         None => Ok(default),
         Some(v) => match v.trim().parse::<u64>() {
             Ok(n) if n >= 1 => Ok(n),
-            _ => Err(bad(format!(
-                "Parameter ({key}) must be a positive integer, got ({v})"
-            ))),
+            _ => Err(bad(format!("Parameter ({key}) must be a positive integer, got ({v})"))),
         },
     }
 }
 
 /// Validates and applies an update of `values` and system fields to card `idx`.
-fn apply_update(
-    s: &mut State,
-    idx: usize,
-    vals: &[(String, String)],
-    p: &Params,
-) -> Result<(), ApiErr> {
+fn apply_update(s: &mut State, idx: usize, vals: &[(String, String)], p: &Params) -> Result<(), ApiErr> {
     let card_id = s.cards[idx].id.clone();
     let t = template(s, &s.cards[idx].template_id)?.clone();
     check_values(&t, vals)?;
@@ -408,10 +356,7 @@ fn apply_update(
             if v.trim().is_empty() {
                 return Err(ApiErr(
                     500,
-                    format!(
-                        "Provided field ({}) is unique and must be set.",
-                        f.bare_name()
-                    ),
+                    format!("Provided field ({}) is unique and must be set.", f.bare_name()),
                 ));
             }
             let ids = s.cards_with_value(&t.id, f, v, Some(&card_id));
@@ -437,11 +382,7 @@ fn apply_update(
 }
 
 /// Cards of `t` matching every given value; at least one of the variables must be unique.
-fn find_by_values(
-    s: &State,
-    t: &Template,
-    vals: &[(String, String)],
-) -> Result<Vec<usize>, ApiErr> {
+fn find_by_values(s: &State, t: &Template, vals: &[(String, String)]) -> Result<Vec<usize>, ApiErr> {
     let mut any_unique = false;
     let mut fields = Vec::new();
     for (k, v) in vals {
@@ -450,19 +391,11 @@ fn find_by_values(
         fields.push((f, v));
     }
     if !any_unique {
-        let uniques: Vec<&str> = t
-            .fields
-            .iter()
-            .filter(|f| f.unique)
-            .map(|f| f.name.as_str())
-            .collect();
+        let uniques: Vec<&str> = t.fields.iter().filter(|f| f.unique).map(|f| f.name.as_str()).collect();
         return Err(bad(format!(
             "A card is found by a unique variable ({}), not by {}",
             uniques.join(" "),
-            vals.iter()
-                .map(|(k, _)| k.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
+            vals.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(" ")
         )));
     }
     Ok(s.cards
@@ -504,10 +437,7 @@ fn oapi(shared: &Shared, s: &mut State, base: &str, name: &str, p: &Params) -> R
     match name {
         "getatoken" => {
             require(p, &["nickname", "password"])?;
-            let (n, pw) = (
-                p.get("nickname").unwrap_or(""),
-                p.get("password").unwrap_or(""),
-            );
+            let (n, pw) = (p.get("nickname").unwrap_or(""), p.get("password").unwrap_or(""));
             if n == shared.config.nickname && pw == shared.config.password {
                 Ok(ser(&json!({ "token": shared.config.token })))
             } else {
@@ -515,11 +445,8 @@ fn oapi(shared: &Shared, s: &mut State, base: &str, name: &str, p: &Params) -> R
             }
         }
         "getlisttemplates" => {
-            let list: Vec<Value> = s
-                .templates
-                .iter()
-                .map(|t| json!({"templateId": t.id, "title": t.title}))
-                .collect();
+            let list: Vec<Value> =
+                s.templates.iter().map(|t| json!({"templateId": t.id, "title": t.title})).collect();
             Ok(ser(&list))
         }
         "gettemplate" => {
@@ -544,22 +471,21 @@ fn oapi(shared: &Shared, s: &mut State, base: &str, name: &str, p: &Params) -> R
                 let t = template(s, tid.trim())?;
                 let vals = values_of(p)?;
                 if vals.is_empty() {
-                    return Err(bad(
-                        "Missing required parameter(s): values[%VAR%] (or cardId, or cardCode)",
-                    ));
+                    return Err(bad("Missing required parameter(s): values[%VAR%] (or cardId, or cardCode)"));
                 }
                 let found = find_by_values(s, t, &vals)?;
                 match found.len() {
                     0 => return Err(card_404()),
                     1 => found[0],
                     _ => {
-                        let ids: Vec<String> =
-                            found.iter().map(|&i| s.cards[i].id.clone()).collect();
+                        let ids: Vec<String> = found.iter().map(|&i| s.cards[i].id.clone()).collect();
                         return Err(duplicated(&vals[0].1, &vals[0].0, &ids));
                     }
                 }
             } else {
-                return Err(bad("Missing required parameter(s): cardId, or cardCode, or templateId and values[%VAR%]"));
+                return Err(bad(
+                    "Missing required parameter(s): cardId, or cardCode, or templateId and values[%VAR%]",
+                ));
             };
             Ok(card_json(s, &s.cards[idx], base))
         }
@@ -568,11 +494,7 @@ fn oapi(shared: &Shared, s: &mut State, base: &str, name: &str, p: &Params) -> R
             let idx = s.card_index(id).ok_or_else(card_404)?;
             let vals = values_of(p)?;
             apply_update(s, idx, &vals, p)?;
-            let out = UpdateOut {
-                messages: vec![],
-                updated: true,
-                card: s.card_out(&s.cards[idx], base),
-            };
+            let out = UpdateOut { messages: vec![], updated: true, card: s.card_out(&s.cards[idx], base) };
             Ok(ser(&out))
         }
         "updatecards" => {
@@ -580,28 +502,23 @@ fn oapi(shared: &Shared, s: &mut State, base: &str, name: &str, p: &Params) -> R
             let idx = if let Some(id) = p.get_nonempty("cardId") {
                 s.card_index(id.trim()).ok_or_else(card_404)?
             } else if let Some(code) = p.get_nonempty("cardCode") {
-                s.cards
-                    .iter()
-                    .position(|c| c.code == code.trim())
-                    .ok_or_else(card_404)?
+                s.cards.iter().position(|c| c.code == code.trim()).ok_or_else(card_404)?
             } else if let Some(tid) = p.get_nonempty("templateId") {
                 let t = template(s, tid.trim())?;
                 check_values(t, &vals)?;
-                let keys: Vec<(String, String)> = vals
-                    .iter()
-                    .filter(|(k, _)| t.field(k).is_some_and(|f| f.unique))
-                    .cloned()
-                    .collect();
+                let keys: Vec<(String, String)> =
+                    vals.iter().filter(|(k, _)| t.field(k).is_some_and(|f| f.unique)).cloned().collect();
                 if keys.is_empty() {
-                    return Err(bad("updatecards by templateId needs a unique variable in values[...] to find the card"));
+                    return Err(bad(
+                        "updatecards by templateId needs a unique variable in values[...] to find the card",
+                    ));
                 }
                 let found = find_by_values(s, t, &keys)?;
                 match found.len() {
                     0 => return Err(card_404()),
                     1 => found[0],
                     _ => {
-                        let ids: Vec<String> =
-                            found.iter().map(|&i| s.cards[i].id.clone()).collect();
+                        let ids: Vec<String> = found.iter().map(|&i| s.cards[i].id.clone()).collect();
                         return Err(duplicated(&keys[0].1, &keys[0].0, &ids));
                     }
                 }
@@ -622,21 +539,14 @@ fn oapi(shared: &Shared, s: &mut State, base: &str, name: &str, p: &Params) -> R
             let end = (start + per as usize).min(cards.len());
             let out = PageOut {
                 page_count,
-                next_page: if page < page_count {
-                    Some(page + 1)
-                } else {
-                    None
-                },
+                next_page: if page < page_count { Some(page + 1) } else { None },
                 previously_page: if page > 1 && page_count > 0 {
                     Some((page - 1).min(page_count))
                 } else {
                     None
                 },
                 cards_count: count,
-                cards: cards[start..end]
-                    .iter()
-                    .map(|c| s.card_out(c, base))
-                    .collect(),
+                cards: cards[start..end].iter().map(|c| s.card_out(c, base)).collect(),
             };
             Ok(ser(&out))
         }
@@ -664,18 +574,12 @@ fn oapi(shared: &Shared, s: &mut State, base: &str, name: &str, p: &Params) -> R
             require(p, &["cardId", "type"])?;
             let kind = req(p, "type")?.to_ascii_lowercase();
             if kind != "sms" && kind != "email" {
-                return Err(bad(format!(
-                    "Parameter (type) must be sms or email, got ({kind})"
-                )));
+                return Err(bad(format!("Parameter (type) must be sms or email, got ({kind})")));
             }
             let idx = s.card_index(req(p, "cardId")?).ok_or_else(card_404)?;
             let out = s.card_out(&s.cards[idx], base);
             let out = serde_json::to_value(&out).unwrap_or(Value::Null);
-            let has = |k: &str| {
-                out.get(k)
-                    .and_then(Value::as_str)
-                    .is_some_and(|v| !v.is_empty())
-            };
+            let has = |k: &str| out.get(k).and_then(Value::as_str).is_some_and(|v| !v.is_empty());
             if kind == "sms" && !has("phoneNumber") {
                 return Err(bad("The card has no phone number to send an SMS to"));
             }
@@ -697,12 +601,8 @@ fn oapi(shared: &Shared, s: &mut State, base: &str, name: &str, p: &Params) -> R
         }
         "getcards" => {
             let t = template(s, req(p, "templateId")?)?;
-            let list: Vec<CardOut> = s
-                .cards
-                .iter()
-                .filter(|c| c.template_id == t.id)
-                .map(|c| s.card_out(c, base))
-                .collect();
+            let list: Vec<CardOut> =
+                s.cards.iter().filter(|c| c.template_id == t.id).map(|c| s.card_out(c, base)).collect();
             Ok(ser(&list))
         }
         "sendpush" => {
@@ -721,16 +621,10 @@ fn createcard(s: &mut State, base: &str, p: &Params) -> Res {
     let sys = system_fields(p)?;
     let given: BTreeMap<&str, &str> = vals.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     for f in t.fields.iter().filter(|f| f.unique) {
-        if given
-            .get(f.name.as_str())
-            .is_none_or(|v| v.trim().is_empty())
-        {
+        if given.get(f.name.as_str()).is_none_or(|v| v.trim().is_empty()) {
             return Err(ApiErr(
                 500,
-                format!(
-                    "Provided field ({}) is unique and must be set.",
-                    f.bare_name()
-                ),
+                format!("Provided field ({}) is unique and must be set.", f.bare_name()),
             ));
         }
     }
@@ -788,26 +682,14 @@ fn sale_products(p: &Params) -> Result<Option<Vec<SaleProduct>>, ApiErr> {
         None => return Ok(None),
         Some(Value::Array(a)) => a.clone(),
         Some(Value::String(s)) if s.trim().is_empty() => Vec::new(),
-        Some(_) => {
-            return Err(bad(
-                "Parameter (products) must be sent as products[i][name]=...",
-            ))
-        }
+        Some(_) => return Err(bad("Parameter (products) must be sent as products[i][name]=...")),
     };
     let mut out = Vec::new();
     for (i, it) in items.iter().enumerate() {
         let Some(o) = it.as_object() else {
-            return Err(bad(format!(
-                "products[{i}] must have _id, name, quantity, price"
-            )));
+            return Err(bad(format!("products[{i}] must have _id, name, quantity, price")));
         };
-        let get = |k: &str| {
-            o.get(k)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        };
+        let get = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("").trim().to_string();
         let num = |k: &str| -> Result<Value, ApiErr> {
             let v = get(k);
             if v.is_empty() {
@@ -845,21 +727,20 @@ fn rest(s: &mut State, verb: &str, op: &str, p: &Params) -> Res {
                 match p.get_nonempty(key) {
                     None => Ok(None),
                     Some(v) if allowed.contains(&v.trim()) => Ok(Some(v.trim().to_string())),
-                    Some(v) => Err(bad(format!(
-                        "Parameter ({key}) must be one of {}, got ({v})",
-                        allowed.join("|")
-                    ))),
+                    Some(v) => {
+                        Err(bad(format!("Parameter ({key}) must be one of {}, got ({v})", allowed.join("|"))))
+                    }
                 }
             };
             let payment_type = enum_param("paymentType", &["CARD", "CASH"])?;
             let payment_status = enum_param("paymentStatus", &["DRAFT", "PAID"])?;
             let total_price = match p.get_nonempty("totalPrice") {
                 None => None,
-                Some(v) => Some(v.trim().parse::<i64>().map_err(|_| {
-                    bad(format!(
-                        "Parameter (totalPrice) must be an integer, got ({v})"
-                    ))
-                })?),
+                Some(v) => Some(
+                    v.trim()
+                        .parse::<i64>()
+                        .map_err(|_| bad(format!("Parameter (totalPrice) must be an integer, got ({v})")))?,
+                ),
             };
             let products = sale_products(p)?;
             let stamp = state::now_stamp();
@@ -958,11 +839,7 @@ fn rest(s: &mut State, verb: &str, op: &str, p: &Params) -> Res {
             let company = req(p, "companyId")?;
             let page = positive(p, "page", 1)?;
             let per = positive(p, "perPage", 20)?.min(100);
-            let list: Vec<&Product> = s
-                .products
-                .iter()
-                .filter(|x| x.company_id == company)
-                .collect();
+            let list: Vec<&Product> = s.products.iter().filter(|x| x.company_id == company).collect();
             let count = list.len() as u64;
             let page_count = count.div_ceil(per);
             let start = ((page - 1).saturating_mul(per)).min(count) as usize;
@@ -974,11 +851,7 @@ fn rest(s: &mut State, verb: &str, op: &str, p: &Params) -> Res {
                 page: u64,
                 products: &'a [&'a Product],
             }
-            Ok(ser(&Out {
-                page_count,
-                page,
-                products: &list[start..end],
-            }))
+            Ok(ser(&Out { page_count, page, products: &list[start..end] }))
         }
         _ => Err(ApiErr(405, "Method not allowed".into())),
     }
@@ -1001,11 +874,7 @@ pub fn status_fault_reply(
         } else {
             "text/html; charset=utf-8"
         };
-        return Reply {
-            status,
-            content_type: ct,
-            body: b.as_bytes().to_vec(),
-        };
+        return Reply { status, content_type: ct, body: b.as_bytes().to_vec() };
     }
     if let Some(m) = message {
         return envelope_err(status, m);
@@ -1022,15 +891,11 @@ pub fn status_fault_reply(
         }
         401 => envelope_err(401, "Unauthorized"),
         409 => {
-            let (name, value) = match p
-                .nested
-                .get("values")
-                .and_then(Value::as_object)
-                .and_then(|m| m.iter().next())
-            {
-                Some((k, v)) => (k.clone(), v.as_str().unwrap_or("").to_string()),
-                None => ("%PHONE%".to_string(), "+79000000000".to_string()),
-            };
+            let (name, value) =
+                match p.nested.get("values").and_then(Value::as_object).and_then(|m| m.iter().next()) {
+                    Some((k, v)) => (k.clone(), v.as_str().unwrap_or("").to_string()),
+                    None => ("%PHONE%".to_string(), "+79000000000".to_string()),
+                };
             envelope_err(409, &duplicated(&value, &name, &[state::new_id()]).1)
         }
         429 => {
@@ -1042,31 +907,17 @@ pub fn status_fault_reply(
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// `GET /c/{cardId}[/apple|/google|/qr]`: a tiny page standing for the card download page.
 pub fn card_page(shared: &Shared, path: &str) -> Reply {
-    let id = path
-        .trim_start_matches("/c/")
-        .split('/')
-        .next()
-        .unwrap_or("");
+    let id = path.trim_start_matches("/c/").split('/').next().unwrap_or("");
     let core = shared.lock();
     let Some(c) = core.state.cards.iter().find(|c| c.id == id) else {
-        return Reply::html(
-            404,
-            "<html><body><h1>Card not found</h1></body></html>".into(),
-        );
+        return Reply::html(404, "<html><body><h1>Card not found</h1></body></html>".into());
     };
-    let title = core
-        .state
-        .template(&c.template_id)
-        .map(|t| t.title.clone())
-        .unwrap_or_default();
+    let title = core.state.template(&c.template_id).map(|t| t.title.clone()).unwrap_or_default();
     let mut rows = String::new();
     for (k, v) in &c.values {
         rows.push_str(&format!("<tr><td>{}</td><td>{}</td></tr>", esc(k), esc(v)));

@@ -26,10 +26,8 @@ fn body_json(req: &Request) -> Result<Value, String> {
 
 pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
     let o = v.as_object().ok_or("a fault is a JSON object")?;
-    let kind_s = o
-        .get("kind")
-        .and_then(Value::as_str)
-        .ok_or("\"kind\" is required: delay|drop|garbage|status")?;
+    let kind_s =
+        o.get("kind").and_then(Value::as_str).ok_or("\"kind\" is required: delay|drop|garbage|status")?;
     let kind = FaultKind::parse(kind_s)
         .ok_or_else(|| format!("unknown kind ({kind_s}): delay|drop|garbage|status"))?;
     let method = match o.get("method") {
@@ -46,9 +44,7 @@ pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
         f.status = n as u16;
     }
     if let Some(d) = o.get("delay_ms").filter(|v| !v.is_null()) {
-        f.delay_ms = d
-            .as_u64()
-            .ok_or("\"delay_ms\" must be a non-negative integer")?;
+        f.delay_ms = d.as_u64().ok_or("\"delay_ms\" must be a non-negative integer")?;
     }
     if let Some(t) = o.get("times").filter(|v| !v.is_null()) {
         f.times = t
@@ -57,9 +53,7 @@ pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
             .ok_or("\"times\" must be a non-negative integer")?;
     }
     if let Some(a) = o.get("after_processing").filter(|v| !v.is_null()) {
-        f.after_processing = a
-            .as_bool()
-            .ok_or("\"after_processing\" must be a boolean")?;
+        f.after_processing = a.as_bool().ok_or("\"after_processing\" must be a boolean")?;
     }
     f.message = o.get("message").and_then(Value::as_str).map(String::from);
     f.body = o.get("body").and_then(Value::as_str).map(String::from);
@@ -91,16 +85,12 @@ pub fn handle(shared: &Shared, req: &Request) -> Reply {
             core.faults.extend(faults);
             ok(json!({ "ok": true, "queued": core.faults.len() }))
         }
-        ("GET", "/_sandbox/faults") => {
-            ok(serde_json::to_value(&shared.lock().faults).unwrap_or(Value::Null))
-        }
+        ("GET", "/_sandbox/faults") => ok(serde_json::to_value(&shared.lock().faults).unwrap_or(Value::Null)),
         ("DELETE", "/_sandbox/faults") => {
             shared.lock().faults.clear();
             ok(json!({ "ok": true }))
         }
-        ("GET", "/_sandbox/requests") => {
-            ok(serde_json::to_value(&shared.lock().log).unwrap_or(Value::Null))
-        }
+        ("GET", "/_sandbox/requests") => ok(serde_json::to_value(&shared.lock().log).unwrap_or(Value::Null)),
         ("DELETE", "/_sandbox/requests") => {
             shared.lock().log.clear();
             ok(json!({ "ok": true }))
@@ -128,12 +118,7 @@ pub fn handle(shared: &Shared, req: &Request) -> Reply {
                     None => return err(400, "\"status\" must be an HTTP status (100-599)"),
                 },
             };
-            shared.lock().quota = Quota {
-                per_hour,
-                status,
-                hour: 0,
-                count: 0,
-            };
+            shared.lock().quota = Quota { per_hour, status, hour: 0, count: 0 };
             ok(json!({ "per_hour": per_hour, "status": status }))
         }
         ("GET", "/_sandbox/quota") => {

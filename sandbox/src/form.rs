@@ -34,17 +34,9 @@ pub struct Params {
 
 impl Params {
     pub fn parse(content_type: Option<&str>, body: &[u8], query: &str) -> Params {
-        let mut flat: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect();
+        let mut flat: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
         let mut error = None;
-        let mime = content_type.map(|c| {
-            c.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
+        let mime = content_type.map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
         let kind = match mime.as_deref() {
             Some("multipart/form-data") => BodyKind::Multipart,
             Some("application/x-www-form-urlencoded") => BodyKind::Urlencoded,
@@ -61,21 +53,12 @@ impl Params {
             BodyKind::None | BodyKind::Other => {}
         }
         let nested = decode_nested(&flat);
-        Params {
-            kind,
-            flat,
-            error,
-            nested,
-        }
+        Params { kind, flat, error, nested }
     }
 
     /// The last value of a flat key (PHP semantics: the last one wins).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.flat
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.flat.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// A parameter that is present and not blank.
@@ -89,8 +72,7 @@ impl Params {
 fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<(String, String)>, String> {
     let boundary = multer::parse_boundary(content_type).map_err(|e| e.to_string())?;
     let bytes = Bytes::copy_from_slice(body);
-    let stream =
-        futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(bytes) });
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(bytes) });
     let mut mp = multer::Multipart::new(stream, boundary);
     futures_executor::block_on(async move {
         let mut out = Vec::new();
@@ -136,10 +118,7 @@ fn split_key(key: &str) -> (String, Vec<String>) {
 }
 
 fn next_index(branch: &[(String, Node)]) -> String {
-    let max = branch
-        .iter()
-        .filter_map(|(k, _)| k.parse::<usize>().ok())
-        .max();
+    let max = branch.iter().filter_map(|(k, _)| k.parse::<usize>().ok()).max();
     match max {
         Some(m) => (m + 1).to_string(),
         None => "0".to_string(),
@@ -147,11 +126,7 @@ fn next_index(branch: &[(String, Node)]) -> String {
 }
 
 fn insert(branch: &mut Vec<(String, Node)>, segs: &[String], value: String) {
-    let key = if segs[0].is_empty() {
-        next_index(branch)
-    } else {
-        segs[0].clone()
-    };
+    let key = if segs[0].is_empty() { next_index(branch) } else { segs[0].clone() };
     let pos = branch.iter().position(|(k, _)| *k == key);
     if segs.len() == 1 {
         match pos {
@@ -181,13 +156,10 @@ fn to_value(node: Node) -> Value {
     match node {
         Node::Leaf(s) => Value::String(s),
         Node::Branch(items) => {
-            let all_indexes =
-                !items.is_empty() && items.iter().all(|(k, _)| k.parse::<usize>().is_ok());
+            let all_indexes = !items.is_empty() && items.iter().all(|(k, _)| k.parse::<usize>().is_ok());
             if all_indexes {
-                let mut items: Vec<(usize, Node)> = items
-                    .into_iter()
-                    .map(|(k, n)| (k.parse::<usize>().unwrap_or(0), n))
-                    .collect();
+                let mut items: Vec<(usize, Node)> =
+                    items.into_iter().map(|(k, n)| (k.parse::<usize>().unwrap_or(0), n)).collect();
                 items.sort_by_key(|(i, _)| *i);
                 Value::Array(items.into_iter().map(|(_, n)| to_value(n)).collect())
             } else {
@@ -213,9 +185,7 @@ mod tests {
     use super::*;
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
+        p.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
     }
 
     #[test]
@@ -252,11 +222,7 @@ mod tests {
         );
         let body = "--XX\r\nContent-Disposition: form-data; name=\"templateId\"\r\n\r\nt\r\n--XX\r\n\
                     Content-Disposition: form-data; name=\"values[%PHONE%]\"\r\n\r\n+79001234567\r\n--XX--\r\n";
-        let m = Params::parse(
-            Some("multipart/form-data; boundary=XX"),
-            body.as_bytes(),
-            "",
-        );
+        let m = Params::parse(Some("multipart/form-data; boundary=XX"), body.as_bytes(), "");
         assert!(m.error.is_none(), "{:?}", m.error);
         assert_eq!(u.flat, m.flat);
         assert_eq!(u.nested, m.nested);

@@ -274,12 +274,7 @@ impl Sandbox {
         let listener = TcpListener::bind(("127.0.0.1", config.port))?;
         let port = listener.local_addr()?.port();
         let base_url = format!("http://127.0.0.1:{port}");
-        let quota = Quota {
-            per_hour: config.quota_per_hour,
-            status: config.quota_status,
-            hour: 0,
-            count: 0,
-        };
+        let quota = Quota { per_hour: config.quota_per_hour, status: config.quota_status, hour: 0, count: 0 };
         let shared = Arc::new(Shared {
             config,
             base_url,
@@ -299,16 +294,10 @@ impl Sandbox {
             .name("passteam-sandbox-accept".into())
             .spawn(move || server::accept_loop(listener, s2))?;
         // Load libphonenumber's metadata off the request path, so the first phone check is not slow.
-        let _ = std::thread::Builder::new()
-            .name("passteam-sandbox-warmup".into())
-            .spawn(|| {
-                let _ = phonenumber::parse(None, "+79123456789");
-            });
-        Ok(Sandbox {
-            shared,
-            port,
-            accept: Some(accept),
-        })
+        let _ = std::thread::Builder::new().name("passteam-sandbox-warmup".into()).spawn(|| {
+            let _ = phonenumber::parse(None, "+79123456789");
+        });
+        Ok(Sandbox { shared, port, accept: Some(accept) })
     }
 
     pub fn port(&self) -> u16 {
@@ -352,12 +341,7 @@ impl Sandbox {
     /// Sets the quota at run time and restarts its counter (same as `POST /_sandbox/quota`).
     pub fn set_quota(&self, per_hour: Option<u64>, status: u16) {
         let mut core = self.shared.lock();
-        core.quota = Quota {
-            per_hour,
-            status,
-            hour: 0,
-            count: 0,
-        };
+        core.quota = Quota { per_hour, status, hour: 0, count: 0 };
     }
 
     /// Stops accepting, closes open connections. Never hangs.
@@ -379,14 +363,8 @@ impl Sandbox {
         }
         // No connection can register after the accept thread ended: close every open one, which
         // unblocks their reads; their threads then end on their own.
-        let conns: Vec<TcpStream> = self
-            .shared
-            .conns
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .drain()
-            .map(|(_, s)| s)
-            .collect();
+        let conns: Vec<TcpStream> =
+            self.shared.conns.lock().unwrap_or_else(|e| e.into_inner()).drain().map(|(_, s)| s).collect();
         for c in conns {
             let _ = c.shutdown(Shutdown::Both);
         }

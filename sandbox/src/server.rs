@@ -43,21 +43,12 @@ pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         }
         drop(conns);
         let sh = shared.clone();
-        let spawned = std::thread::Builder::new()
-            .name("passteam-sandbox-conn".into())
-            .spawn(move || {
-                serve_conn(&sh, stream);
-                sh.conns
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .remove(&id);
-            });
+        let spawned = std::thread::Builder::new().name("passteam-sandbox-conn".into()).spawn(move || {
+            serve_conn(&sh, stream);
+            sh.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        });
         if spawned.is_err() {
-            shared
-                .conns
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(&id);
+            shared.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
         }
     }
 }
@@ -74,10 +65,7 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -145,8 +133,8 @@ impl Conn {
         loop {
             let line = self.read_line()?;
             let size_str = line.split(';').next().unwrap_or("").trim();
-            let size = usize::from_str_radix(size_str, 16)
-                .map_err(|_| HttpErr::Bad(400, "Bad chunk size"))?;
+            let size =
+                usize::from_str_radix(size_str, 16).map_err(|_| HttpErr::Bad(400, "Bad chunk size"))?;
             if size == 0 {
                 // trailers, up to the empty line
                 loop {
@@ -188,10 +176,7 @@ impl Conn {
                                 .headers
                                 .iter()
                                 .map(|h| {
-                                    (
-                                        h.name.to_string(),
-                                        String::from_utf8_lossy(h.value).trim().to_string(),
-                                    )
+                                    (h.name.to_string(), String::from_utf8_lossy(h.value).trim().to_string())
                                 })
                                 .collect(),
                             body: Vec::new(),
@@ -217,15 +202,12 @@ impl Conn {
                 Err(_) => return Err(HttpErr::Gone),
             }
         };
-        let chunked = req
-            .header("transfer-encoding")
-            .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
+        let chunked =
+            req.header("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
         let length = match req.header("content-length") {
-            Some(v) if !chunked => Some(
-                v.trim()
-                    .parse::<usize>()
-                    .map_err(|_| HttpErr::Bad(400, "Bad Content-Length"))?,
-            ),
+            Some(v) if !chunked => {
+                Some(v.trim().parse::<usize>().map_err(|_| HttpErr::Bad(400, "Bad Content-Length"))?)
+            }
             _ => None,
         };
         if length.is_some_and(|n| n > MAX_BODY) {
@@ -233,9 +215,7 @@ impl Conn {
         }
         let expects_body = chunked || length.unwrap_or(0) > 0;
         if expects_body
-            && req
-                .header("expect")
-                .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
+            && req.header("expect").is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
             && self.buf.is_empty()
         {
             self.s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
@@ -276,12 +256,7 @@ pub fn reason(status: u16) -> &'static str {
     }
 }
 
-fn write_reply(
-    s: &mut TcpStream,
-    head_only: bool,
-    reply: &Reply,
-    keep_alive: bool,
-) -> io::Result<()> {
+fn write_reply(s: &mut TcpStream, head_only: bool, reply: &Reply, keep_alive: bool) -> io::Result<()> {
     let mut out = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\nServer: passteam-sandbox\r\n\r\n",
         reply.status,
@@ -316,10 +291,7 @@ fn serve_conn(shared: &Shared, stream: TcpStream) {
     let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
-    let mut conn = Conn {
-        s: stream,
-        buf: Vec::new(),
-    };
+    let mut conn = Conn { s: stream, buf: Vec::new() };
     loop {
         if shared.shutting_down.load(Ordering::SeqCst) {
             break;
@@ -335,13 +307,7 @@ fn serve_conn(shared: &Shared, stream: TcpStream) {
         let keep = keep_alive(&req);
         match handle_request(shared, &req) {
             Action::Reply(reply) => {
-                if write_reply(
-                    &mut conn.s,
-                    req.verb.eq_ignore_ascii_case("HEAD"),
-                    &reply,
-                    keep,
-                )
-                .is_err()
+                if write_reply(&mut conn.s, req.verb.eq_ignore_ascii_case("HEAD"), &reply, keep).is_err()
                     || !keep
                 {
                     break;
@@ -396,11 +362,7 @@ fn handle_request(shared: &Shared, req: &Request) -> Action {
         let mut core = shared.lock();
         core.seq += 1;
         let seq = core.seq;
-        let fault = match core
-            .faults
-            .iter()
-            .position(|f| fault_matches(&f.method, &method, &route))
-        {
+        let fault = match core.faults.iter().position(|f| fault_matches(&f.method, &method, &route)) {
             Some(i) => {
                 let f = core.faults[i].clone();
                 match f.times {
@@ -457,24 +419,13 @@ fn handle_request(shared: &Shared, req: &Request) -> Action {
                 if f.after_processing {
                     let _ = process();
                 }
-                Reply::html(
-                    200,
-                    f.body
-                        .clone()
-                        .unwrap_or_else(|| "<html>Bad Gateway</html>".to_string()),
-                )
+                Reply::html(200, f.body.clone().unwrap_or_else(|| "<html>Bad Gateway</html>".to_string()))
             }
             FaultKind::Status => {
                 if f.after_processing {
                     let _ = process();
                 }
-                api::status_fault_reply(
-                    shared,
-                    f.status,
-                    f.message.as_deref(),
-                    f.body.as_deref(),
-                    &params,
-                )
+                api::status_fault_reply(shared, f.status, f.message.as_deref(), f.body.as_deref(), &params)
             }
         },
     };

@@ -17,33 +17,20 @@ pub fn new_id() -> String {
     let rnd = *RANDOM.get_or_init(|| {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_nanos(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
         );
         h.finish()
     });
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!(
-        "{:08x}{:010x}{:06x}",
-        secs as u32,
-        rnd & 0xff_ffff_ffff,
-        n & 0xff_ffff
-    )
+    format!("{:08x}{:010x}{:06x}", secs as u32, rnd & 0xff_ffff_ffff, n & 0xff_ffff)
 }
 
 /// `dd.MM.yyyy HH:mm:ss`, Moscow time like the real service.
 pub fn now_stamp() -> String {
     let msk = chrono::FixedOffset::east_opt(3 * 3600).expect("offset");
-    chrono::Utc::now()
-        .with_timezone(&msk)
-        .format("%d.%m.%Y %H:%M:%S")
-        .to_string()
+    chrono::Utc::now().with_timezone(&msk).format("%d.%m.%Y %H:%M:%S").to_string()
 }
 
 #[derive(Clone, Debug)]
@@ -58,13 +45,7 @@ pub struct FieldDef {
 
 impl FieldDef {
     fn new(title: &str, name: &str, ftype: &str, params: Option<Value>, unique: bool) -> FieldDef {
-        FieldDef {
-            title: title.into(),
-            name: name.into(),
-            ftype: ftype.into(),
-            params,
-            unique,
-        }
+        FieldDef { title: title.into(), name: name.into(), ftype: ftype.into(), params, unique }
     }
 
     /// The bare name, as in `Provided field (PHONE) is unique and must be set.`
@@ -81,21 +62,14 @@ impl FieldDef {
             .as_ref()
             .and_then(|p| p.get("forList"))
             .and_then(|l| l.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
             .unwrap_or_default()
     }
 
     /// Checks a non-empty value against the type; `Err` is the message of a 400.
     pub fn check(&self, value: &str) -> Result<(), String> {
         let bad = |what: &str| {
-            Err(format!(
-                "Provided value ({value}) of field ({}) is not a valid {what}",
-                self.name
-            ))
+            Err(format!("Provided value ({value}) of field ({}) is not a valid {what}", self.name))
         };
         match self.ftype.as_str() {
             "phone" => {
@@ -165,12 +139,8 @@ impl FieldDef {
                 .map(|n| n.format().mode(phonenumber::Mode::E164).to_string())
                 .unwrap_or_else(|_| v.to_string()),
             "email" => v.to_lowercase(),
-            "number" => parse_number(v)
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| v.to_string()),
-            "flag" => parse_flag(v)
-                .map(|b| b.to_string())
-                .unwrap_or_else(|| v.to_string()),
+            "number" => parse_number(v).map(|n| n.to_string()).unwrap_or_else(|| v.to_string()),
+            "flag" => parse_flag(v).map(|b| b.to_string()).unwrap_or_else(|| v.to_string()),
             _ => v.to_string(),
         }
     }
@@ -211,11 +181,7 @@ pub fn parse_flag(value: &str) -> Option<bool> {
 
 pub fn parse_number(value: &str) -> Option<f64> {
     let v = value.trim();
-    if v.is_empty()
-        || !v
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
-    {
+    if v.is_empty() || !v.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')) {
         return None;
     }
     v.parse::<f64>().ok().filter(|f| f.is_finite())
@@ -225,15 +191,8 @@ pub fn parse_number(value: &str) -> Option<f64> {
 fn valid_date(value: &str, style: &str, date_only: bool) -> bool {
     let mut fmt = String::new();
     let mut rest = style;
-    let tokens = [
-        ("yyyy", "%Y"),
-        ("yy", "%y"),
-        ("MM", "%m"),
-        ("dd", "%d"),
-        ("HH", "%H"),
-        ("mm", "%M"),
-        ("ss", "%S"),
-    ];
+    let tokens =
+        [("yyyy", "%Y"), ("yy", "%y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S")];
     'outer: while !rest.is_empty() {
         for (tok, rep) in tokens {
             if let Some(r) = rest.strip_prefix(tok) {
@@ -547,16 +506,8 @@ impl State {
             })
             .unwrap_or_default()
         };
-        let phone = if c.phone_number.is_empty() {
-            first_of("phone")
-        } else {
-            c.phone_number.clone()
-        };
-        let email = if c.email.is_empty() {
-            first_of("email")
-        } else {
-            c.email.clone()
-        };
+        let phone = if c.phone_number.is_empty() { first_of("phone") } else { c.phone_number.clone() };
+        let email = if c.email.is_empty() { first_of("email") } else { c.email.clone() };
         CardOut {
             card_id: &c.id,
             card_code: &c.code,
@@ -593,12 +544,7 @@ impl State {
             city: &t.city,
             ttype: &t.ttype,
             cards_count: self.cards.iter().filter(|c| c.template_id == t.id).count(),
-            devices_counter: DevicesCounter {
-                summ: 0,
-                ios: 0,
-                android: 0,
-                windows_phone: 0,
-            },
+            devices_counter: DevicesCounter { summ: 0, ios: 0, android: 0, windows_phone: 0 },
             fields: t
                 .fields
                 .iter()
@@ -630,9 +576,7 @@ impl State {
             .iter()
             .filter(|c| c.template_id == template_id && Some(c.id.as_str()) != skip)
             .filter(|c| {
-                c.values
-                    .get(&field.name)
-                    .is_some_and(|v| !v.is_empty() && field.canonical(v) == want)
+                c.values.get(&field.name).is_some_and(|v| !v.is_empty() && field.canonical(v) == want)
             })
             .map(|c| c.id.clone())
             .collect()
@@ -648,9 +592,7 @@ mod tests {
         let a = new_id();
         let b = new_id();
         assert_eq!(a.len(), 24);
-        assert!(a
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_ne!(a, b);
     }
 

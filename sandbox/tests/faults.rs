@@ -10,11 +10,7 @@ use passteam_sandbox::{Fault, FaultKind, TEMPLATE_GIFT, TEMPLATE_LOYALTY};
 use serde_json::json;
 
 fn card_count(sb: &passteam_sandbox::Sandbox) -> usize {
-    api(sb, "getcards", &[("templateId", TEMPLATE_LOYALTY)])
-        .ok()
-        .as_array()
-        .unwrap()
-        .len()
+    api(sb, "getcards", &[("templateId", TEMPLATE_LOYALTY)]).ok().as_array().unwrap().len()
 }
 
 fn add_fault(sb: &passteam_sandbox::Sandbox, f: serde_json::Value) {
@@ -27,23 +23,13 @@ fn drop_before_and_after_processing() {
     let sb = start();
     add_fault(&sb, json!({"method": "createcard", "kind": "drop"}));
     let p = phone(1);
-    let pairs = [
-        ("templateId", TEMPLATE_LOYALTY),
-        ("values[%PHONE%]", p.as_str()),
-    ];
+    let pairs = [("templateId", TEMPLATE_LOYALTY), ("values[%PHONE%]", p.as_str())];
     let e = call_with_err(&sb, &pairs);
     assert!(e.is_err(), "expected a dropped connection, got {:?}", e);
-    assert_eq!(
-        card_count(&sb),
-        0,
-        "a drop before processing changes nothing"
-    );
+    assert_eq!(card_count(&sb), 0, "a drop before processing changes nothing");
 
     // after_processing: the card IS created, the reply is lost
-    add_fault(
-        &sb,
-        json!({"method": "CreateCard", "kind": "drop", "after_processing": true}),
-    );
+    add_fault(&sb, json!({"method": "CreateCard", "kind": "drop", "after_processing": true}));
     assert!(call_with_err(&sb, &pairs).is_err());
     assert_eq!(card_count(&sb), 1);
     // so a retry hits the duplicate
@@ -63,13 +49,7 @@ fn drop_before_and_after_processing() {
 fn call_with_err(sb: &passteam_sandbox::Sandbox, pairs: &[(&str, &str)]) -> std::io::Result<Resp> {
     let body = multipart(pairs);
     let ct = format!("multipart/form-data; boundary={BOUNDARY}");
-    raw(
-        sb,
-        "POST",
-        "/oapi/v1/createcard",
-        &[("Authorization", sb.token()), ("Content-Type", &ct)],
-        &body,
-    )
+    raw(sb, "POST", "/oapi/v1/createcard", &[("Authorization", sb.token()), ("Content-Type", &ct)], &body)
 }
 
 #[test]
@@ -82,14 +62,8 @@ fn garbage_status_and_times() {
     assert_eq!(r.text(), "<html>Bad Gateway</html>");
 
     // 502 x2 then normal; a fault for another method does not hit
-    add_fault(
-        &sb,
-        json!([{"method": "getlisttemplates", "kind": "status", "status": 502, "times": 2}]),
-    );
-    add_fault(
-        &sb,
-        json!({"method": "createcard", "kind": "status", "status": 503}),
-    );
+    add_fault(&sb, json!([{"method": "getlisttemplates", "kind": "status", "status": 502, "times": 2}]));
+    add_fault(&sb, json!({"method": "createcard", "kind": "status", "status": 503}));
     for _ in 0..2 {
         let r = api(&sb, "getlisttemplates", &[]);
         assert_eq!(r.status, 502);
@@ -104,21 +78,10 @@ fn garbage_status_and_times() {
     add_fault(&sb, json!({"kind": "status", "status": 401}));
     assert_eq!(api(&sb, "getlisttemplates", &[]).err(401), "Unauthorized");
     add_fault(&sb, json!({"kind": "status", "status": 429}));
-    assert_eq!(
-        api(&sb, "getlisttemplates", &[]).err(429),
-        "You can only make 30000 requests per hour"
-    );
-    add_fault(
-        &sb,
-        json!({"method": "createcard", "kind": "status", "status": 409}),
-    );
+    assert_eq!(api(&sb, "getlisttemplates", &[]).err(429), "You can only make 30000 requests per hour");
+    add_fault(&sb, json!({"method": "createcard", "kind": "status", "status": 409}));
     let p = phone(3);
-    let msg = api(
-        &sb,
-        "createcard",
-        &[("templateId", TEMPLATE_LOYALTY), ("values[%PHONE%]", &p)],
-    )
-    .err(409);
+    let msg = api(&sb, "createcard", &[("templateId", TEMPLATE_LOYALTY), ("values[%PHONE%]", &p)]).err(409);
     assert!(
         msg.starts_with(&format!(
             "Provided value ({p}) of field (%PHONE%) is duplicated. Duplicated cards: "
@@ -126,10 +89,7 @@ fn garbage_status_and_times() {
         "{msg}"
     );
     assert_eq!(card_count(&sb), 0);
-    add_fault(
-        &sb,
-        json!({"kind": "status", "status": 500, "message": "Boom"}),
-    );
+    add_fault(&sb, json!({"kind": "status", "status": 500, "message": "Boom"}));
     assert_eq!(api(&sb, "getlisttemplates", &[]).err(500), "Boom");
 
     // status after processing: the card exists although the client saw a 504
@@ -138,21 +98,13 @@ fn garbage_status_and_times() {
         json!({"method": "createcard", "kind": "status", "status": 504, "after_processing": true}),
     );
     assert_eq!(
-        api(
-            &sb,
-            "createcard",
-            &[("templateId", TEMPLATE_LOYALTY), ("values[%PHONE%]", &p)]
-        )
-        .status,
+        api(&sb, "createcard", &[("templateId", TEMPLATE_LOYALTY), ("values[%PHONE%]", &p)]).status,
         504
     );
     assert_eq!(card_count(&sb), 1);
 
     // times 0 = until cleared; GET lists, DELETE clears
-    add_fault(
-        &sb,
-        json!({"method": "sendpush", "kind": "garbage", "times": 0}),
-    );
+    add_fault(&sb, json!({"method": "sendpush", "kind": "garbage", "times": 0}));
     for _ in 0..3 {
         assert_eq!(api(&sb, "sendpush", &[]).text(), "<html>Bad Gateway</html>");
     }
@@ -162,36 +114,15 @@ fn garbage_status_and_times() {
     api(&sb, "sendpush", &[]).err(400);
 
     // bad control input
-    assert_eq!(
-        control(
-            &sb,
-            "POST",
-            "/_sandbox/faults",
-            Some(json!({"kind": "explode"}))
-        )
-        .status,
-        400
-    );
-    assert_eq!(
-        control(
-            &sb,
-            "POST",
-            "/_sandbox/faults",
-            Some(json!({"method": "x"}))
-        )
-        .status,
-        400
-    );
+    assert_eq!(control(&sb, "POST", "/_sandbox/faults", Some(json!({"kind": "explode"}))).status, 400);
+    assert_eq!(control(&sb, "POST", "/_sandbox/faults", Some(json!({"method": "x"}))).status, 400);
     assert_eq!(control(&sb, "GET", "/_sandbox/nothing", None).status, 404);
 }
 
 #[test]
 fn delay_and_rust_api() {
     let sb = start();
-    add_fault(
-        &sb,
-        json!({"method": "getlisttemplates", "kind": "delay", "delay_ms": 300}),
-    );
+    add_fault(&sb, json!({"method": "getlisttemplates", "kind": "delay", "delay_ms": 300}));
     let t = Instant::now();
     api(&sb, "getlisttemplates", &[]).ok();
     assert!(t.elapsed() >= Duration::from_millis(300));
@@ -248,52 +179,23 @@ fn request_log() {
         &sb,
         Enc::Multipart,
         "createcard",
-        &[
-            ("templateId", TEMPLATE_LOYALTY),
-            ("values[%PHONE%]", "+79120000001"),
-        ],
+        &[("templateId", TEMPLATE_LOYALTY), ("values[%PHONE%]", "+79120000001")],
     );
-    api_enc(
-        &sb,
-        Enc::Urlencoded,
-        "getCard",
-        &[("cardCode", "000000001")],
-    );
-    raw(
-        &sb,
-        "POST",
-        "/oapi/v1/getlisttemplates",
-        &[("Authorization", "bad-token")],
-        b"",
-    )
-    .unwrap();
-    raw(
-        &sb,
-        "GET",
-        "/oapi/v1/sale?id=sale-1",
-        &[("Authorization", sb.token())],
-        b"",
-    )
-    .unwrap();
+    api_enc(&sb, Enc::Urlencoded, "getCard", &[("cardCode", "000000001")]);
+    raw(&sb, "POST", "/oapi/v1/getlisttemplates", &[("Authorization", "bad-token")], b"").unwrap();
+    raw(&sb, "GET", "/oapi/v1/sale?id=sale-1", &[("Authorization", sb.token())], b"").unwrap();
     raw(
         &sb,
         "POST",
         "/oapi/v1/createcard",
-        &[
-            ("Authorization", sb.token()),
-            ("Content-Type", "application/json"),
-        ],
+        &[("Authorization", sb.token()), ("Content-Type", "application/json")],
         b"{\"templateId\":\"x\"}",
     )
     .unwrap();
     control(&sb, "GET", "/_sandbox/info", None); // control requests are not logged
 
     let r = control(&sb, "GET", "/_sandbox/requests", None);
-    assert!(
-        !r.text().contains(sb.token()),
-        "the token must never be recorded: {}",
-        r.text()
-    );
+    assert!(!r.text().contains(sb.token()), "the token must never be recorded: {}", r.text());
     let log = r.json();
     let log = log.as_array().unwrap();
     assert_eq!(log.len(), 5, "{log:?}");
@@ -304,10 +206,7 @@ fn request_log() {
     assert_eq!(log[0]["content_type"], "multipart");
     assert_eq!(log[0]["auth_ok"], true);
     assert_eq!(log[0]["has_authorization"], true);
-    assert_eq!(
-        log[0]["fields"],
-        json!({"templateId": TEMPLATE_LOYALTY, "values[%PHONE%]": "+79120000001"})
-    );
+    assert_eq!(log[0]["fields"], json!({"templateId": TEMPLATE_LOYALTY, "values[%PHONE%]": "+79120000001"}));
     assert_eq!(log[0]["status"], 200);
     assert_eq!(log[0]["fault"], serde_json::Value::Null);
     assert_eq!(log[1]["method"], "getcard");
@@ -323,14 +222,8 @@ fn request_log() {
     assert_eq!(log[4]["content_type"], "other");
     assert_eq!(log[4]["status"], 400); // JSON bodies are not read
 
-    assert_eq!(
-        control(&sb, "DELETE", "/_sandbox/requests", None).status,
-        200
-    );
-    assert_eq!(
-        control(&sb, "GET", "/_sandbox/requests", None).json(),
-        json!([])
-    );
+    assert_eq!(control(&sb, "DELETE", "/_sandbox/requests", None).status, 200);
+    assert_eq!(control(&sb, "GET", "/_sandbox/requests", None).json(), json!([]));
     raw(&sb, "POST", "/oapi/v1/getlisttemplates", &[], b"").unwrap();
     let log = sb.requests();
     assert_eq!(log.len(), 1);
@@ -354,11 +247,8 @@ fn http_plumbing() {
     assert_eq!(r.header("connection"), Some("keep-alive"));
     assert_eq!(r.ok()["templateId"], TEMPLATE_LOYALTY);
 
-    let mp = multipart(&[
-        ("templateId", TEMPLATE_GIFT),
-        ("values[%CODE%]", "chunky"),
-        ("values[%AMOUNT%]", "5"),
-    ]);
+    let mp =
+        multipart(&[("templateId", TEMPLATE_GIFT), ("values[%CODE%]", "chunky"), ("values[%AMOUNT%]", "5")]);
     let (a, b) = mp.split_at(mp.len() / 3);
     let mut chunked = Vec::new();
     for part in [a, b] {
@@ -372,10 +262,7 @@ fn http_plumbing() {
         sb.token()
     );
     s.write_all(&[req.as_bytes(), &chunked].concat()).unwrap();
-    assert_eq!(
-        read_response(&mut s).unwrap().ok()["values"]["%CODE%"],
-        "chunky"
-    );
+    assert_eq!(read_response(&mut s).unwrap().ok()["values"]["%CODE%"], "chunky");
 
     let req = format!(
         "POST /oapi/v1/getcard HTTP/1.1\r\nHost: x\r\nAuthorization: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\nContent-Length: 16\r\n\r\n",
@@ -396,14 +283,7 @@ fn http_plumbing() {
 
     // card pages exist
     let card = api(&sb, "getcard", &[("cardCode", "000000001")]).ok();
-    let page = raw(
-        &sb,
-        "GET",
-        &card["cardUrl"].as_str().unwrap()[sb.base_url().len()..],
-        &[],
-        b"",
-    )
-    .unwrap();
+    let page = raw(&sb, "GET", &card["cardUrl"].as_str().unwrap()[sb.base_url().len()..], &[], b"").unwrap();
     assert_eq!(page.status, 200);
     assert!(page.text().contains("chunky"));
 
@@ -417,14 +297,15 @@ fn shutdown_does_not_hang() {
     // an idle keep-alive connection, a half-sent request, and a request stuck in a delay fault
     let idle = connect(&sb);
     let mut half = connect(&sb);
-    half.write_all(b"POST /oapi/v1/getcard HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc")
-        .unwrap();
+    half.write_all(b"POST /oapi/v1/getcard HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc").unwrap();
     sb.add_fault(Fault::delay("*", 60_000));
     let token = sb.token().to_string();
     let h = std::thread::spawn(move || {
         let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let req = format!("POST /oapi/v1/getlisttemplates HTTP/1.1\r\nAuthorization: {token}\r\nContent-Length: 0\r\n\r\n");
+        let req = format!(
+            "POST /oapi/v1/getlisttemplates HTTP/1.1\r\nAuthorization: {token}\r\nContent-Length: 0\r\n\r\n"
+        );
         s.write_all(req.as_bytes()).unwrap();
         let mut buf = Vec::new();
         let _ = s.read_to_end(&mut buf);
@@ -432,11 +313,7 @@ fn shutdown_does_not_hang() {
     std::thread::sleep(Duration::from_millis(200));
     let t = Instant::now();
     sb.shutdown();
-    assert!(
-        t.elapsed() < Duration::from_secs(2),
-        "shutdown took {:?}",
-        t.elapsed()
-    );
+    assert!(t.elapsed() < Duration::from_secs(2), "shutdown took {:?}", t.elapsed());
     h.join().unwrap();
     assert!(t.elapsed() < Duration::from_secs(3));
     drop((idle, half));

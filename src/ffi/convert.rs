@@ -2,9 +2,9 @@
 
 use crate::error::{Error, Result, Status};
 use serde_json::Value;
+use std::cell::Cell;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
-use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Once;
 
@@ -36,9 +36,9 @@ pub(crate) unsafe fn text_arg<'a>(ptr: *const c_char, name: &str) -> Result<&'a 
     if ptr.is_null() {
         return Err(Error::invalid_argument(format!("{name} is NULL")));
     }
-    CStr::from_ptr(ptr)
-        .to_str()
-        .map_err(|e| Error::invalid_argument(format!("{name} is not valid UTF-8 (bad byte at offset {})", e.valid_up_to())))
+    CStr::from_ptr(ptr).to_str().map_err(|e| {
+        Error::invalid_argument(format!("{name} is not valid UTF-8 (bad byte at offset {})", e.valid_up_to()))
+    })
 }
 
 /// Reads a JSON-object argument: NULL and "" mean `{}`.

@@ -1,7 +1,9 @@
 //! The general exports: versions, status names, the client's life cycle, the generic call, freeing.
 
 use super::convert::{deliver, guarded, json_object_arg, text_arg};
-use super::{PassteamClient, PASSTEAM_ABI_VERSION_MAJOR, PASSTEAM_ABI_VERSION_MINOR, PASSTEAM_ERR_INVALID_ARGUMENT};
+use super::{
+    PassteamClient, PASSTEAM_ABI_VERSION_MAJOR, PASSTEAM_ABI_VERSION_MINOR, PASSTEAM_ERR_INVALID_ARGUMENT,
+};
 use crate::error::{Error, Status};
 use crate::methods::{Kind, METHODS};
 use once_cell::sync::Lazy;
@@ -175,7 +177,8 @@ pub unsafe extern "C" fn passteam_string_free(s: *mut c_char) {
 /// tools read it instead of keeping their own lists. The string is static: do not free it.
 #[no_mangle]
 pub extern "C" fn passteam_methods_json() -> *const c_char {
-    static TABLE: Lazy<CString> = Lazy::new(|| CString::new(methods_json().to_string()).expect("no NUL in JSON"));
+    static TABLE: Lazy<CString> =
+        Lazy::new(|| CString::new(methods_json().to_string()).expect("no NUL in JSON"));
     TABLE.as_ptr()
 }
 

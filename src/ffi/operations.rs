@@ -24,7 +24,12 @@ pub(crate) unsafe fn call_named(
     client.inner.call_json(method, params, timeout)
 }
 
-unsafe fn operation(client: *const PassteamClient, method: &str, params_json: *const c_char, out_json: *mut *mut c_char) -> i32 {
+unsafe fn operation(
+    client: *const PassteamClient,
+    method: &str,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> i32 {
     if out_json.is_null() {
         return PASSTEAM_ERR_INVALID_ARGUMENT;
     }

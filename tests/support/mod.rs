@@ -6,9 +6,9 @@
 
 use passteam::ffi::*;
 use passteam::{Client, Config, Error};
-use std::ffi::c_char;
 use passteam_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
+use std::ffi::c_char;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A fresh sandbox on 127.0.0.1 with an OS-picked port (stopped when dropped).
@@ -122,4 +122,3 @@ pub const EXPORTS: &[(&str, Export)] = &[
     ("passteam_issue_card", passteam_issue_card),
     ("passteam_update_client", passteam_update_client),
 ];
-

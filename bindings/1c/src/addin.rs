@@ -59,9 +59,11 @@ impl PassteamAddIn {
                 json_params(arg(1), &format!("{title}: parameter 2 (ПараметрыJSON / ParamsJSON)"))?,
                 timeout(arg(2), &format!("{title}: parameter 3 (ТаймаутМс / TimeoutMs)"))?,
             ),
-            Action::Operation(m) => {
-                (m.name.to_owned(), json_params(arg(0), &format!("{title}: parameter 1 (ПараметрыJSON / ParamsJSON)"))?, None)
-            }
+            Action::Operation(m) => (
+                m.name.to_owned(),
+                json_params(arg(0), &format!("{title}: parameter 1 (ПараметрыJSON / ParamsJSON)"))?,
+                None,
+            ),
         };
         if self.client.is_none() {
             self.client = Some(self.settings.client()?);
@@ -90,7 +92,10 @@ impl PassteamAddIn {
     }
 
     fn write_prop(&mut self, prop: Prop, value: Arg<'_>) -> Result<(), Error> {
-        let title = PROPS.iter().find(|(p, ..)| *p == prop).map_or(String::new(), |(_, en, ru)| format!("{ru} / {en}"));
+        let title = PROPS
+            .iter()
+            .find(|(p, ..)| *p == prop)
+            .map_or(String::new(), |(_, en, ru)| format!("{ru} / {en}"));
         match prop {
             Prop::Settings => {
                 let config = match value {

@@ -69,7 +69,10 @@ fn failures_raise_through_add_error_with_the_message() {
     assert_eq!(errors.len(), 1);
     let (code, source, description, scode) = &errors[0];
     assert_eq!((*code, source.as_str(), *scode), (ADDIN_E_VERY_IMPORTANT, "Passteam", E_FAIL));
-    assert!(description.contains("ПолучитьКарту / GetCard") && description.contains("Число"), "{description}");
+    assert!(
+        description.contains("ПолучитьКарту / GetCard") && description.contains("Число"),
+        "{description}"
+    );
     assert_eq!(a.get_prop(find(a.props(), "ErrorCode")), Some(Value1C::Int(Status::InvalidArgument.code())));
     let last: Value = serde_json::from_str(&text(a.get_prop(find(a.props(), "LastError")))).unwrap();
     assert_eq!(last["status"], 1);
@@ -91,7 +94,8 @@ fn without_exceptions_a_failure_returns_undefined_and_sets_last_error() {
     assert_eq!(a.error_code, Status::InvalidArgument.code());
     assert!(a.last_error.contains("nosuch"), "{}", a.last_error);
     // Nothing listens on port 9: a transport error, reported the same way.
-    let r = a.call(call, &[Arg::Wide(&w("getcard")), Arg::Wide(&w(r#"{"cardId": "x"}"#)), Arg::Double(2000.0)]);
+    let r =
+        a.call(call, &[Arg::Wide(&w("getcard")), Arg::Wide(&w(r#"{"cardId": "x"}"#)), Arg::Double(2000.0)]);
     assert_eq!(r, Some(Value1C::Empty));
     assert_eq!(a.error_code, Status::Transport.code(), "{}", a.last_error);
     // A bad setting is refused and the old one kept.

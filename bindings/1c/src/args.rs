@@ -9,11 +9,15 @@ use std::time::Duration;
 /// Text (a 1C `Строка`). Invalid UTF-16 (an unpaired surrogate) is an error, not silently replaced.
 pub fn text(arg: Arg<'_>, what: &str) -> Result<String, Error> {
     match arg {
-        Arg::Wide(units) => String::from_utf16(units)
-            .map_err(|_| Error::invalid_argument(format!("{what} is not valid UTF-16 text (an unpaired surrogate)"))),
+        Arg::Wide(units) => String::from_utf16(units).map_err(|_| {
+            Error::invalid_argument(format!("{what} is not valid UTF-16 text (an unpaired surrogate)"))
+        }),
         Arg::Narrow(bytes) => String::from_utf8(bytes.to_vec())
             .map_err(|_| Error::invalid_argument(format!("{what} is not valid UTF-8 text"))),
-        other => Err(Error::invalid_argument(format!("{what} must be a string (Строка), not {}", other.type_name()))),
+        other => Err(Error::invalid_argument(format!(
+            "{what} must be a string (Строка), not {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -47,9 +51,16 @@ pub fn timeout(arg: Arg<'_>, what: &str) -> Result<Option<Duration>, Error> {
         Arg::Int(n) if n >= 0 => n as f64,
         Arg::Double(x) if x.is_finite() && x >= 0.0 => x.round(),
         Arg::Int(_) | Arg::Double(_) => {
-            return Err(Error::invalid_argument(format!("{what} must be a number of milliseconds, 0 or more")))
+            return Err(Error::invalid_argument(format!(
+                "{what} must be a number of milliseconds, 0 or more"
+            )))
         }
-        other => return Err(Error::invalid_argument(format!("{what} must be a number (Число), not {}", other.type_name()))),
+        other => {
+            return Err(Error::invalid_argument(format!(
+                "{what} must be a number (Число), not {}",
+                other.type_name()
+            )))
+        }
     };
     Ok((ms > 0.0).then(|| Duration::from_millis(ms.min(u64::MAX as f64) as u64)))
 }
@@ -60,7 +71,10 @@ pub fn flag(arg: Arg<'_>, what: &str) -> Result<bool, Error> {
         Arg::Bool(b) => Ok(b),
         Arg::Int(n) => Ok(n != 0),
         Arg::Double(x) if !x.is_nan() => Ok(x != 0.0),
-        other => Err(Error::invalid_argument(format!("{what} must be a boolean (Булево), not {}", other.type_name()))),
+        other => Err(Error::invalid_argument(format!(
+            "{what} must be a boolean (Булево), not {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -94,7 +108,10 @@ mod tests {
         assert_eq!(json_params(Arg::Other(7), "p").unwrap_err().status, Status::InvalidArgument);
         assert_eq!(json_params(Arg::Wide(&w("not json")), "p").unwrap_err().status, Status::InvalidJson);
         assert_eq!(json_params(Arg::Wide(&w("[1, 2]")), "p").unwrap_err().status, Status::InvalidJson);
-        assert_eq!(json_params(Arg::Wide(&[0x7B, 0xD800, 0x7D]), "p").unwrap_err().status, Status::InvalidArgument);
+        assert_eq!(
+            json_params(Arg::Wide(&[0x7B, 0xD800, 0x7D]), "p").unwrap_err().status,
+            Status::InvalidArgument
+        );
         assert_eq!(json_params(Arg::Narrow(&[0xFF]), "p").unwrap_err().status, Status::InvalidArgument);
     }
 

@@ -120,7 +120,11 @@ mod tests {
     #[test]
     fn every_operation_has_a_russian_name_and_no_stale_entries() {
         for m in passteam::METHODS {
-            assert!(russian_name(m.name).is_some(), "no Russian name for {}: add it to RUSSIAN_NAMES", m.name);
+            assert!(
+                russian_name(m.name).is_some(),
+                "no Russian name for {}: add it to RUSSIAN_NAMES",
+                m.name
+            );
         }
         for (wire, _) in RUSSIAN_NAMES {
             assert!(passteam::METHODS.iter().any(|m| m.name == *wire), "{wire} is not in the method table");

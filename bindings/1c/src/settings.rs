@@ -18,7 +18,9 @@ impl Settings {
             text => match serde_json::from_str::<Value>(text) {
                 Ok(Value::Object(map)) => map,
                 Ok(_) => return Err(Error::invalid_json("Настройки / Settings must be a JSON object")),
-                Err(e) => return Err(Error::invalid_json(format!("Настройки / Settings is not valid JSON: {e}"))),
+                Err(e) => {
+                    return Err(Error::invalid_json(format!("Настройки / Settings is not valid JSON: {e}")))
+                }
             },
         };
         let client = Client::from_json(&Value::Object(config.clone()).to_string())?;

@@ -17,17 +17,13 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     /// Checks the envelope and returns `result`.
     pub fn ok(&self) -> Value {
@@ -45,10 +41,7 @@ impl Resp {
         assert_eq!(j["code"], code, "{j}");
         assert_eq!(j["error"], true, "{j}");
         assert!(j["result"].is_null(), "{j}");
-        assert!(self
-            .header("content-type")
-            .unwrap_or("")
-            .starts_with("application/json"));
+        assert!(self.header("content-type").unwrap_or("").starts_with("application/json"));
         j["message"].as_str().unwrap().to_string()
     }
 }
@@ -63,26 +56,16 @@ pub fn read_response(s: &mut TcpStream) -> io::Result<Resp> {
         }
         let n = s.read(&mut tmp)?;
         if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "closed before a response",
-            ));
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "closed before a response"));
         }
         buf.extend_from_slice(&tmp[..n]);
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or("");
-    let status: u16 = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status line");
+    let status: u16 = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status line");
     let headers: Vec<(String, String)> = lines
-        .filter_map(|l| {
-            l.split_once(':')
-                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        })
+        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
         .collect();
     let len: usize = headers
         .iter()
@@ -101,11 +84,7 @@ pub fn read_response(s: &mut TcpStream) -> io::Result<Resp> {
     if status == 100 {
         return read_response(s);
     }
-    Ok(Resp {
-        status,
-        headers,
-        body,
-    })
+    Ok(Resp { status, headers, body })
 }
 
 pub fn connect(sb: &Sandbox) -> TcpStream {
@@ -115,18 +94,9 @@ pub fn connect(sb: &Sandbox) -> TcpStream {
 }
 
 /// One request on a fresh connection.
-pub fn raw(
-    sb: &Sandbox,
-    verb: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> io::Result<Resp> {
+pub fn raw(sb: &Sandbox, verb: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> io::Result<Resp> {
     let mut s = connect(sb);
-    let mut req = format!(
-        "{verb} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    let mut req = format!("{verb} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -156,9 +126,7 @@ pub const BOUNDARY: &str = "----passteamTestBoundary7MA4YWxkTrZu0gW";
 pub fn multipart(pairs: &[(&str, &str)]) -> Vec<u8> {
     let mut out = String::new();
     for (k, v) in pairs {
-        out.push_str(&format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-        ));
+        out.push_str(&format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
     }
     out.push_str(&format!("--{BOUNDARY}--\r\n"));
     out.into_bytes()
@@ -167,23 +135,10 @@ pub fn multipart(pairs: &[(&str, &str)]) -> Vec<u8> {
 /// `verb path` with a form body in `enc`, authorized with the sandbox token.
 pub fn call_with(sb: &Sandbox, enc: Enc, verb: &str, path: &str, pairs: &[(&str, &str)]) -> Resp {
     let (ct, body) = match enc {
-        Enc::Multipart => (
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-            multipart(pairs),
-        ),
-        Enc::Urlencoded => (
-            "application/x-www-form-urlencoded".to_string(),
-            urlencoded(pairs),
-        ),
+        Enc::Multipart => (format!("multipart/form-data; boundary={BOUNDARY}"), multipart(pairs)),
+        Enc::Urlencoded => ("application/x-www-form-urlencoded".to_string(), urlencoded(pairs)),
     };
-    raw(
-        sb,
-        verb,
-        path,
-        &[("Authorization", sb.token()), ("Content-Type", &ct)],
-        &body,
-    )
-    .unwrap()
+    raw(sb, verb, path, &[("Authorization", sb.token()), ("Content-Type", &ct)], &body).unwrap()
 }
 
 /// `POST /oapi/v1/{method}` in `enc`.
@@ -198,14 +153,7 @@ pub fn api(sb: &Sandbox, method: &str, pairs: &[(&str, &str)]) -> Resp {
 
 pub fn control(sb: &Sandbox, verb: &str, path: &str, json: Option<Value>) -> Resp {
     let body = json.map(|j| j.to_string()).unwrap_or_default();
-    raw(
-        sb,
-        verb,
-        path,
-        &[("Content-Type", "application/json")],
-        body.as_bytes(),
-    )
-    .unwrap()
+    raw(sb, verb, path, &[("Content-Type", "application/json")], body.as_bytes()).unwrap()
 }
 
 pub fn start() -> Sandbox {
@@ -218,10 +166,7 @@ pub fn phone(i: usize) -> String {
 
 /// Creates a loyalty card with a phone and returns it.
 pub fn create_loyalty(sb: &Sandbox, phone: &str, extra: &[(&str, &str)]) -> Value {
-    let mut pairs = vec![
-        ("templateId", passteam_sandbox::TEMPLATE_LOYALTY),
-        ("values[%PHONE%]", phone),
-    ];
+    let mut pairs = vec![("templateId", passteam_sandbox::TEMPLATE_LOYALTY), ("values[%PHONE%]", phone)];
     pairs.extend_from_slice(extra);
     api(sb, "createcard", &pairs).ok()
 }

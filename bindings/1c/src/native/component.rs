@@ -375,7 +375,12 @@ unsafe extern "system" fn has_ret_val<A: Addin>(this: This, num: c_long) -> bool
     })
 }
 
-unsafe extern "system" fn call_as_proc<A: Addin>(this: This, num: c_long, params: *mut TVariant, count: c_long) -> bool {
+unsafe extern "system" fn call_as_proc<A: Addin>(
+    this: This,
+    num: c_long,
+    params: *mut TVariant,
+    count: c_long,
+) -> bool {
     enter::<A, _>(this, LANGUAGE, "CallAsProc", false, |c| {
         let Some(num) = index(num, c.addin.methods().len()) else { return false };
         let Some(args) = args(params, count) else { return false };

@@ -264,7 +264,9 @@ fn names_values_and_memory() {
         assert!((l.register_extension_as)(object.l(), &mut ext));
         assert_eq!(memory.take_string(ext), "Echo");
 
-        for (name, num) in [("Эхо", 0), ("ЭХО", 0), ("эхо", 0), ("echo", 0), ("ECHO", 0), ("сБОЙ", 1), ("Эх", -1), ("", -1)] {
+        for (name, num) in
+            [("Эхо", 0), ("ЭХО", 0), ("эхо", 0), ("echo", 0), ("ECHO", 0), ("сБОЙ", 1), ("Эх", -1), ("", -1)]
+        {
             assert_eq!((l.find_method)(object.l(), wide(name).as_ptr()), num, "{name}");
         }
         assert_eq!((l.find_prop)(object.l(), wide("ЗНАЧЕНИЕ").as_ptr()), 0);
@@ -291,7 +293,8 @@ fn names_values_and_memory() {
         let text = wide("Привет 👋");
         let mut arg = empty_variant();
         arg.vt = vt::PWSTR;
-        arg.value.wstr = crate::native::types::WideStr { ptr: text.as_ptr().cast_mut(), len: text.len() as u32 - 1 };
+        arg.value.wstr =
+            crate::native::types::WideStr { ptr: text.as_ptr().cast_mut(), len: text.len() as u32 - 1 };
         let mut ret = empty_variant();
         assert!((l.call_as_func)(object.l(), 0, &mut ret, &mut arg, 1));
         assert_eq!(memory.take_string(ret.value.wstr.ptr), "Привет 👋");

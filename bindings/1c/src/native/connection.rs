@@ -16,7 +16,8 @@ struct AddInDefBaseVTable {
     dtor: usize,
     #[cfg(target_family = "unix")]
     dtor2: usize,
-    add_error: unsafe extern "system" fn(*mut RawAddInDefBase, c_ushort, *const u16, *const u16, c_long) -> bool,
+    add_error:
+        unsafe extern "system" fn(*mut RawAddInDefBase, c_ushort, *const u16, *const u16, c_long) -> bool,
 }
 
 #[repr(C)]
@@ -34,7 +35,9 @@ impl Connection {
     /// # Safety
     /// `ptr` is NULL or a live `IAddInDefBase` that outlives every use of the handle.
     pub unsafe fn from_ptr(ptr: *mut c_void) -> Option<Connection> {
-        NonNull::new(ptr.cast::<RawAddInDefBase>()).filter(|c| !(*c.as_ptr()).vtable.is_null()).map(Connection)
+        NonNull::new(ptr.cast::<RawAddInDefBase>())
+            .filter(|c| !(*c.as_ptr()).vtable.is_null())
+            .map(Connection)
     }
 
     /// Queues an error for the platform: returned together with `false` from a method, the platform
@@ -45,7 +48,13 @@ impl Connection {
         // SAFETY: the handle is live (contract of `from_ptr`); the strings are NUL-terminated and the
         // platform copies them before returning.
         unsafe {
-            ((*(*self.0.as_ptr()).vtable).add_error)(self.0.as_ptr(), code, source.as_ptr(), description.as_ptr(), scode)
+            ((*(*self.0.as_ptr()).vtable).add_error)(
+                self.0.as_ptr(),
+                code,
+                source.as_ptr(),
+                description.as_ptr(),
+                scode,
+            )
         }
     }
 }

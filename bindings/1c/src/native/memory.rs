@@ -43,7 +43,11 @@ impl Memory {
         let mut out: *mut c_void = ptr::null_mut();
         // SAFETY: the handle points to a live memory manager (contract of `from_ptr`).
         let ok = unsafe { ((*(*self.0.as_ptr()).vtable).alloc_memory)(self.0.as_ptr(), &mut out, bytes) };
-        if ok { NonNull::new(out.cast::<u16>()) } else { None }
+        if ok {
+            NonNull::new(out.cast::<u16>())
+        } else {
+            None
+        }
     }
 
     /// Copies `text` into platform memory as a NUL-terminated UTF-16 string; returns it and its length

@@ -8,11 +8,11 @@
 pub mod component;
 pub mod connection;
 pub mod memory;
+#[cfg(test)]
+pub mod testing;
 pub mod text;
 pub mod types;
 pub mod variant;
-#[cfg(test)]
-pub mod testing;
 
 pub use component::{Addin, Component, Names};
 pub use connection::Connection;

@@ -46,7 +46,11 @@ static MEMORY_VTABLE: MemoryVTable = MemoryVTable {
 
 impl FakeMemory {
     pub fn new() -> Box<FakeMemory> {
-        Box::new(FakeMemory { vtable: &MEMORY_VTABLE, blocks: RefCell::default(), bad_frees: RefCell::new(0) })
+        Box::new(FakeMemory {
+            vtable: &MEMORY_VTABLE,
+            blocks: RefCell::default(),
+            bad_frees: RefCell::new(0),
+        })
     }
 
     pub fn as_ptr(&self) -> *mut c_void {
@@ -61,7 +65,8 @@ impl FakeMemory {
     /// Reads a NUL-terminated string the component allocated here, and frees it as the platform would.
     pub fn take_string(&self, ptr: *const u16) -> String {
         assert!(!ptr.is_null());
-        let block = self.blocks.borrow_mut().remove(&(ptr as usize)).expect("allocated by the memory manager");
+        let block =
+            self.blocks.borrow_mut().remove(&(ptr as usize)).expect("allocated by the memory manager");
         let len = block.iter().position(|u| *u == 0).expect("NUL-terminated");
         String::from_utf16(&block[..len]).unwrap()
     }
@@ -72,7 +77,8 @@ struct ConnectionVTable {
     dtor: usize,
     #[cfg(target_family = "unix")]
     dtor2: usize,
-    add_error: unsafe extern "system" fn(*mut FakeConnection, c_ushort, *const u16, *const u16, c_long) -> bool,
+    add_error:
+        unsafe extern "system" fn(*mut FakeConnection, c_ushort, *const u16, *const u16, c_long) -> bool,
 }
 
 /// An `IAddInDefBase` that records `AddError` calls as (code, source, description, scode).

@@ -19,7 +19,9 @@ pub unsafe fn wide_z<'a>(ptr: *const u16) -> Option<&'a [u16]> {
 /// finds "ПолучитьКарту"), as the platform does for its own names. Invalid UTF-16 matches nothing.
 pub fn same_name(wide: &[u16], name: &str) -> bool {
     match String::from_utf16(wide) {
-        Ok(theirs) => theirs.chars().flat_map(char::to_lowercase).eq(name.chars().flat_map(char::to_lowercase)),
+        Ok(theirs) => {
+            theirs.chars().flat_map(char::to_lowercase).eq(name.chars().flat_map(char::to_lowercase))
+        }
         Err(_) => false,
     }
 }
