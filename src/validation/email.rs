@@ -23,7 +23,7 @@ pub fn problem(address: &str) -> Option<&'static str> {
     }
     let labels: Vec<&str> = domain.split('.').collect();
     if domain.len() > 253 || labels.len() < 2 {
-        return Some("is not an e-mail address (the domain after the @ needs a dot, e.g. mail.ru)");
+        return Some("is not an e-mail address (the domain after the @ needs a dot, as in mail.ru)");
     }
     let label_ok = |l: &&str| {
         !l.is_empty()

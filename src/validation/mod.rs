@@ -123,7 +123,9 @@ pub fn problems_error(method: &str, template_id: &str, problems: &[Problem]) -> 
     );
     let mut error = Error::new(Status::Validation, message)
         .with_detail("problems", Value::Array(problems.iter().map(Problem::to_json).collect()))
-        .with_detail("templateId", Value::from(template_id));
+        .with_detail("templateId", Value::from(template_id))
+        .with_detail("method", Value::from(method))
+        .with_detail("attempts", Value::from(0));
     if let Some(first) = problems.first() {
         error = error.with_detail("field", Value::from(first.field.clone()));
     }

@@ -147,7 +147,7 @@ pub fn check(ty: &FieldType, value: &str, mode: Mode, region: &str) -> Result<St
                     Err(format!("has a time of day, but the field holds a date ({style})"))
                 }
                 Some(stamp) => canonical(dates::format(&stamp, style)),
-                None => Err(format!("is not a {kind} in the form {style} (or ISO 8601, e.g. 2024-02-01)")),
+                None => Err(format!("is not a {kind} in the form {style} (or ISO 8601, as in 2024-02-01)")),
             }
         }
     }
