@@ -90,7 +90,7 @@ fn normalize_fixes_dates_lists_flags_numbers_and_emails() {
     assert_eq!(v["%LEVEL%"], "Gold");
     assert_eq!(v["%SUBSCRIBED%"], "true");
     assert_eq!(v["%BONUS%"], "1234.50");
-    assert_eq!(v["%EMAIL%"], "Anna@example.com");
+    assert_eq!(v["%EMAIL%"], "Anna@Example.COM");
 }
 
 #[test]

@@ -42,14 +42,10 @@ pub fn problem(address: &str) -> Option<&'static str> {
     None
 }
 
-/// The address with the spaces a till adds around it removed, and the domain in lower case
-/// (domains are case-insensitive; the part before the @ is kept as typed).
+/// The address without the spaces a till adds around it; otherwise as typed (the domain's case is the
+/// holder's business, and the part before the @ may be case-sensitive).
 pub fn normalize(address: &str) -> String {
-    let trimmed = address.trim();
-    match trimmed.rsplit_once('@') {
-        Some((local, domain)) => format!("{local}@{}", domain.to_lowercase()),
-        None => trimmed.to_owned(),
-    }
+    address.trim().to_owned()
 }
 
 #[cfg(test)]
@@ -92,7 +88,7 @@ mod tests {
     }
 
     #[test]
-    fn normalizing_trims_and_lowers_the_domain_only() {
-        assert_eq!(normalize("  Maria.S@Mail.Example.ORG "), "Maria.S@mail.example.org");
+    fn normalizing_trims_only() {
+        assert_eq!(normalize("  Maria.S@Mail.Example.ORG "), "Maria.S@Mail.Example.ORG");
     }
 }
