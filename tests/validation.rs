@@ -207,3 +207,27 @@ fn config_keys_are_checked() {
         .unwrap();
     assert_eq!(card["values"]["%PHONE%"], "+77012345678");
 }
+
+#[test]
+fn faults_with_validation_on_keep_createcard_at_most_once() {
+    use passteam_sandbox::Fault;
+    let sb = support::sandbox();
+    let c = client(&sb, json!({"read_timeout_ms": 150, "timeout_ms": 2500}));
+    // The template read is retried like any read; createcard is still sent once, its outcome unknown.
+    sb.add_fault(Fault::drop("gettemplate").times(1));
+    sb.add_fault(Fault::drop("createcard").after_processing());
+    sb.clear_requests();
+    let phone = support::unique_phone();
+    let e = c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})).unwrap_err();
+    assert_eq!(e.to_json()["outcome"], "unknown", "{}", e.to_json());
+    assert_eq!((sent(&sb, "gettemplate"), sent(&sb, "createcard")), (2, 1));
+    // A template that cannot be read fails the call before anything else is sent, saying why.
+    let fresh = client(&sb, json!({"max_attempts": 1}));
+    sb.add_fault(Fault::status("gettemplate", 503));
+    sb.clear_requests();
+    let e =
+        fresh.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})).unwrap_err();
+    assert_eq!(e.status, Status::Transport);
+    assert!(e.message.starts_with("reading the template"), "{}", e.message);
+    assert_eq!(sent(&sb, "createcard"), 0);
+}
