@@ -72,3 +72,49 @@ fn hostile_text_never_panics() {
         let _ = normalize(text, "RU");
     }
 }
+
+mod properties {
+    use passteam::validation::{check_values, FieldType, Mode, TemplateRules};
+    use proptest::prelude::*;
+    use serde_json::{Map, Value};
+
+    fn rules() -> TemplateRules {
+        let date = |style: &str, time| FieldType::Date { style: style.into(), time };
+        TemplateRules {
+            template_id: "t".into(),
+            fields: vec![
+                ("%PHONE%".into(), FieldType::Phone),
+                ("%EMAIL%".into(), FieldType::Email),
+                ("%BIRTHDAY%".into(), date("dd.MM.yyyy", false)),
+                ("%VISIT%".into(), date("yyyy-MM-dd'T'HH:mm:ss", true)),
+                ("%ODD%".into(), date("d'", true)),
+                ("%LEVEL%".into(), FieldType::List(vec!["Gold".into(), "".into()])),
+                ("%FLAG%".into(), FieldType::Flag),
+                ("%N%".into(), FieldType::Number),
+            ],
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        /// Any text in any variable, in any mode and region: an answer, never a panic; what is sent
+        /// passes the same checks again unchanged (normalising is idempotent).
+        #[test]
+        fn any_value_is_answered_and_normalising_is_idempotent(
+            name in prop::sample::select(vec!["PHONE", "EMAIL", "BIRTHDAY", "VISIT", "ODD", "LEVEL", "FLAG", "N", "X"]),
+            value in "\\PC{0,40}|[0-9 +()\\-.]{0,24}|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:]{0,8}",
+            region in prop::sample::select(vec!["RU", "KZ", "DE", "US", "XX"]),
+            strict in any::<bool>(),
+        ) {
+            let rules = rules();
+            let mut values = Map::new();
+            values.insert(name.to_owned(), Value::String(value));
+            let mode = if strict { Mode::Strict } else { Mode::Normalize };
+            if let Ok(sent) = check_values(&rules, &values, mode, region) {
+                let again = check_values(&rules, &sent, Mode::Strict, region);
+                prop_assert_eq!(again.as_ref().ok(), Some(&sent));
+            }
+        }
+    }
+}
