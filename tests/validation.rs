@@ -231,3 +231,36 @@ fn faults_with_validation_on_keep_createcard_at_most_once() {
     assert!(e.message.starts_with("reading the template"), "{}", e.message);
     assert_eq!(sent(&sb, "createcard"), 0);
 }
+
+#[test]
+fn client_and_sandbox_judge_phones_alike() {
+    // The sandbox checks types with the same library: what the client normalised it accepts (the
+    // St Petersburg, toll-free and Volgograd numbers phonenumber 0.3.10 alone would refuse), and what
+    // the client refuses it refuses too when the client does not check.
+    let sb = support::sandbox();
+    let checked = client(&sb, json!({}));
+    let unchecked = client(&sb, json!({"validation": "off"}));
+    for (typed, e164) in [
+        ("8 812 100-00-29", "+78121000029"),
+        ("8 800 555-35-35", "+78005553535"),
+        ("+7 8442 12-34-56", "+78442123456"),
+        ("+375 29 123-45-67", "+375291234567"),
+    ] {
+        let card =
+            checked.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": typed}})).unwrap();
+        assert_eq!(card["values"]["%PHONE%"], e164);
+        // The sandbox finds it by the canonical form, however the unchecked client writes it.
+        let found =
+            unchecked.get_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": e164}})).unwrap();
+        assert_eq!(found["cardId"], card["cardId"]);
+    }
+    for bad in ["+7 (012) 345-67-89", "+7 916 123", "+999 123 456 789", "+7 916 123 45 678"] {
+        let client_side =
+            checked.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": bad}}));
+        assert_eq!(client_side.unwrap_err().status, Status::Validation, "{bad}");
+        let server_side =
+            unchecked.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": bad}}));
+        let e = server_side.unwrap_err();
+        assert_eq!((e.status, e.http_status), (Status::Api, Some(400)), "{bad}: {}", e.message);
+    }
+}
