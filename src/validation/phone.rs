@@ -385,7 +385,9 @@ fn full_match(desc: &Descriptor, number: &str) -> bool {
 
 /// The metadata's patterns anchored at the start (and the end), compiled once each.
 fn anchored(pattern: &str, whole: bool) -> Option<Regex> {
-    static CACHE: Lazy<RwLock<HashMap<(String, bool), Option<Regex>>>> = Lazy::new(Default::default);
+    /// (pattern, whole-number) to the compiled pattern (`None`: it does not compile).
+    type Compiled = HashMap<(String, bool), Option<Regex>>;
+    static CACHE: Lazy<RwLock<Compiled>> = Lazy::new(Default::default);
     let key = (pattern.to_owned(), whole);
     if let Some(found) = CACHE.read().ok().and_then(|c| c.get(&key).cloned()) {
         return found;
