@@ -14,6 +14,7 @@
 pub mod dates;
 pub mod email;
 pub mod phone;
+pub mod phone_metadata;
 pub mod rules;
 pub mod suggest;
 pub mod template_cache;

@@ -2,7 +2,8 @@
 //!
 //! Passteam validates phones with libphonenumber, so the client must agree with it number for number.
 //! The metadata (country codes, national prefixes, number patterns) comes from the `phonenumber` crate,
-//! a port of libphonenumber that ships Google's `PhoneNumberMetadata.xml`. Its *parser* we do not use:
+//! a port of libphonenumber that ships Google's `PhoneNumberMetadata.xml`, through the table build.rs
+//! writes from it (`phone_metadata`: the crate is not linked). Its *parser* we do not use:
 //! `phonenumber` 0.3.10 strips the national prefix without libphonenumber's two guards, so
 //! `+78121000029` (St Petersburg: area code 812, national prefix 8) loses its 8 and becomes the invalid
 //! `+7121000029`, and likewise `8 800 ...` and `+7 8442 ...`. libphonenumber
@@ -19,9 +20,8 @@
 //! Deliberately not supported (refused with a message instead): vanity numbers written with letters
 //! and extensions (`доб. 12`), which E.164 cannot carry.
 
+use super::phone_metadata::{self as regions, Lengths, Region as Metadata, D as Descriptor};
 use once_cell::sync::Lazy;
-use phonenumber::metadata::{Descriptor, DATABASE};
-use phonenumber::Metadata;
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -69,7 +69,7 @@ impl PhoneProblem {
 
 /// Whether `region` (ISO 3166 alpha-2, e.g. `RU`) is known to the metadata.
 pub fn is_known_region(region: &str) -> bool {
-    DATABASE.by_id(region.to_ascii_uppercase().as_str()).is_some()
+    regions::by_id(region.to_ascii_uppercase().as_str()).is_some()
 }
 
 /// Parses a phone as typed (any spelling libphonenumber accepts; numbers without a country code are
@@ -77,7 +77,7 @@ pub fn is_known_region(region: &str) -> bool {
 pub fn normalize(input: &str, region: &str) -> Result<String, PhoneProblem> {
     let region = region.to_ascii_uppercase();
     let default =
-        DATABASE.by_id(region.as_str()).ok_or_else(|| PhoneProblem::UnknownRegion(region.clone()))?;
+        regions::by_id(region.as_str()).ok_or_else(|| PhoneProblem::UnknownRegion(region.clone()))?;
     let (code, national) = parse(input, default)?;
     let e164 = format!("+{code}{national}");
     if is_valid(code, &national) {
@@ -190,7 +190,7 @@ fn extract_country_code(
     if plus {
         return split_country_code(&digits).ok_or(PhoneProblem::UnknownCountryCode);
     }
-    if let Some(idd) = default.international_prefix() {
+    if let Some(idd) = default.international_prefix().and_then(|p| anchored(p, false)) {
         if let Some(m) = idd.find(&digits) {
             // A country code never starts with 0, so "8 10 ..." only counts as an IDD when followed by one.
             if m.start() == 0 && !digits[m.end()..].starts_with('0') && m.end() < digits.len() {
@@ -201,7 +201,7 @@ fn extract_country_code(
     // Written with the default country's code but without the plus ("7 916 ..." in Russia)?
     let own = default.country_code().to_string();
     if let Some(rest) = digits.strip_prefix(own.as_str()) {
-        let general = default.descriptors().general();
+        let general = default.general();
         let mut potential = rest.to_owned();
         strip_national_prefix(&mut potential, default);
         if (!full_match(general, &digits) && full_match(general, &potential))
@@ -220,21 +220,20 @@ fn split_country_code(digits: &str) -> Option<(Option<u16>, String)> {
     }
     (1..=3.min(digits.len())).find_map(|n| {
         let code: u16 = digits[..n].parse().ok()?;
-        DATABASE.region(&code).map(|_| (Some(code), digits[n..].to_owned()))
+        regions::is_country_code(code).then(|| (Some(code), digits[n..].to_owned()))
     })
 }
 
 /// The metadata that parses numbers of a country code: its main region's, or the non-geographic one.
 fn main_metadata(code: u16) -> Option<&'static Metadata> {
-    let all = DATABASE.by_code(&code)?;
-    all.iter().copied().find(|m| m.is_main_country_for_code()).or_else(|| all.first().copied())
+    regions::by_code(code).find(|m| m.is_main_country_for_code()).or_else(|| regions::by_code(code).next())
 }
 
 /// libphonenumber's `maybeStripNationalPrefixAndCarrierCode`, with its viability guard.
 fn strip_national_prefix(number: &mut String, meta: &Metadata) {
     // Where the metadata gives no pattern, libphonenumber parses with the national prefix itself.
     let pattern = match (meta.national_prefix_for_parsing(), meta.national_prefix()) {
-        (Some(re), _) => re.as_str().to_owned(),
+        (Some(re), _) => re.to_owned(),
         (None, Some(prefix)) if !prefix.is_empty() => regex::escape(prefix),
         _ => return,
     };
@@ -243,7 +242,7 @@ fn strip_national_prefix(number: &mut String, meta: &Metadata) {
     }
     let Some(re) = anchored(&pattern, false) else { return };
     let Some(caps) = re.captures(number) else { return };
-    let general = meta.descriptors().general();
+    let general = meta.general();
     let viable_before = full_match(general, number);
     let whole = caps.get(0).map_or(0, |m| m.end());
     let last_group = caps.len() - 1;
@@ -294,16 +293,16 @@ enum Length {
 /// libphonenumber's `testNumberLength` against the general description (lengths of any type).
 fn test_length(number: &str, meta: &Metadata) -> Length {
     let lengths = possible_lengths(meta);
-    let local = meta.descriptors().general().possible_local_length();
-    let n = number.len() as u16;
-    let (Some(&min), Some(&max)) = (lengths.first(), lengths.last()) else { return Length::Invalid };
-    if local.contains(&n) {
+    let local = meta.general().local_lengths();
+    let n = number.len();
+    let (Some(min), Some(max)) = (lengths.min(), lengths.max()) else { return Length::Invalid };
+    if local.contains(n) {
         Length::LocalOnly
     } else if n < min {
         Length::TooShort
     } else if n > max {
         Length::TooLong
-    } else if lengths.contains(&n) {
+    } else if lengths.contains(n) {
         Length::Possible
     } else {
         Length::Invalid
@@ -311,43 +310,22 @@ fn test_length(number: &str, meta: &Metadata) -> Length {
 }
 
 /// The general description's possible lengths; the union of the types' where the metadata has none.
-fn possible_lengths(meta: &Metadata) -> Vec<u16> {
-    let d = meta.descriptors();
-    let mut lengths = d.general().possible_length().to_vec();
-    if lengths.is_empty() {
-        for desc in type_descriptors(meta).into_iter().flatten() {
-            lengths.extend_from_slice(desc.possible_length());
-        }
+fn possible_lengths(meta: &Metadata) -> Lengths {
+    let general = meta.general().lengths();
+    if !general.is_empty() {
+        return general;
     }
-    lengths.sort_unstable();
-    lengths.dedup();
-    lengths
-}
-
-fn type_descriptors(meta: &Metadata) -> [Option<&Descriptor>; 10] {
-    let d = meta.descriptors();
-    [
-        d.premium_rate(),
-        d.toll_free(),
-        d.shared_cost(),
-        d.voip(),
-        d.personal_number(),
-        d.pager(),
-        d.uan(),
-        d.voicemail(),
-        d.fixed_line(),
-        d.mobile(),
-    ]
+    meta.types().fold(Lengths(0), |all, d| all.union(d.lengths()))
 }
 
 /// libphonenumber's `isValidNumber`: the region by leading digits, then a type whose pattern matches.
 fn is_valid(code: u16, national: &str) -> bool {
-    let Some(regions) = DATABASE.by_code(&code) else { return false };
-    let region = if regions.len() == 1 {
-        regions.first().copied()
+    let candidates: Vec<&Metadata> = regions::by_code(code).collect();
+    let region = if candidates.len() == 1 {
+        candidates.first().copied()
     } else {
-        regions.iter().copied().find(|meta| match meta.leading_digits() {
-            Some(lead) => anchored(lead.as_str(), false).is_some_and(|re| re.is_match(national)),
+        candidates.iter().copied().find(|meta| match meta.leading_digits() {
+            Some(lead) => anchored(lead, false).is_some_and(|re| re.is_match(national)),
             None => has_type(meta, national),
         })
     };
@@ -356,23 +334,18 @@ fn is_valid(code: u16, national: &str) -> bool {
 
 /// libphonenumber's `getNumberTypeHelper(...) != UNKNOWN`.
 fn has_type(meta: &Metadata, national: &str) -> bool {
-    let general = meta.descriptors().general();
-    if !matches_desc(general, national, &[]) {
+    let general = meta.general();
+    if !matches_desc(general, national, Lengths(0)) {
         return false;
     }
-    type_descriptors(meta)
-        .into_iter()
-        .flatten()
-        .any(|desc| matches_desc(desc, national, general.possible_length()))
+    meta.types().any(|desc| matches_desc(desc, national, general.lengths()))
 }
 
 /// libphonenumber's `isNumberMatchingDesc`: a possible length and the whole number matching.
-fn matches_desc(desc: &Descriptor, national: &str, inherited: &[u16]) -> bool {
-    let own = desc.possible_length();
+fn matches_desc(desc: &Descriptor, national: &str, inherited: Lengths) -> bool {
+    let own = desc.lengths();
     let lengths = if own.is_empty() { inherited } else { own };
-    if lengths.first() == Some(&u16::MAX)
-        || (!lengths.is_empty() && !lengths.contains(&(national.len() as u16)))
-    {
+    if !lengths.is_empty() && !lengths.contains(national.len()) {
         return false;
     }
     full_match(desc, national)
@@ -380,7 +353,7 @@ fn matches_desc(desc: &Descriptor, national: &str, inherited: &[u16]) -> bool {
 
 /// The whole number matches the descriptor's pattern (the crate's `is_match` accepts a prefix).
 fn full_match(desc: &Descriptor, number: &str) -> bool {
-    anchored(desc.national_number().as_str(), true).is_some_and(|re| re.is_match(number))
+    anchored(desc.pattern(), true).is_some_and(|re| re.is_match(number))
 }
 
 /// The metadata's patterns anchored at the start (and the end), compiled once each.
@@ -392,7 +365,8 @@ fn anchored(pattern: &str, whole: bool) -> Option<Regex> {
     if let Some(found) = CACHE.read().ok().and_then(|c| c.get(&key).cloned()) {
         return found;
     }
-    let source = if whole { format!("^(?x:{pattern})$") } else { format!("^(?x:{pattern})") };
+    // ASCII classes (`\\d` = 0-9): the digits were normalised to ASCII, and regex's Unicode tables stay out.
+    let source = if whole { format!("^(?-u:{pattern})$") } else { format!("^(?-u:{pattern})") };
     let compiled = Regex::new(&source).ok();
     if let Ok(mut cache) = CACHE.write() {
         cache.insert(key, compiled.clone());
