@@ -24,7 +24,7 @@ use super::phone_metadata::{self as regions, Lengths, Region as Metadata, D as D
 use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 /// libphonenumber's limits on the national significant number.
 const MIN_NSN: usize = 2;
@@ -356,18 +356,19 @@ fn full_match(desc: &Descriptor, number: &str) -> bool {
     anchored(desc.pattern(), true).is_some_and(|re| re.is_match(number))
 }
 
-/// The metadata's patterns anchored at the start (and the end), compiled once each.
-fn anchored(pattern: &str, whole: bool) -> Option<Regex> {
+/// The metadata's patterns anchored at the start (and the end), compiled once each. Shared through an
+/// `Arc`: a cloned `Regex` would build its matching caches anew on every search.
+fn anchored(pattern: &str, whole: bool) -> Option<Arc<Regex>> {
     /// (pattern, whole-number) to the compiled pattern (`None`: it does not compile).
-    type Compiled = HashMap<(String, bool), Option<Regex>>;
+    type Compiled = HashMap<(String, bool), Option<Arc<Regex>>>;
     static CACHE: Lazy<RwLock<Compiled>> = Lazy::new(Default::default);
     let key = (pattern.to_owned(), whole);
     if let Some(found) = CACHE.read().ok().and_then(|c| c.get(&key).cloned()) {
         return found;
     }
-    // ASCII classes (`\\d` = 0-9): the digits were normalised to ASCII, and regex's Unicode tables stay out.
+    // ASCII classes (`\d` = 0-9): the digits were normalised to ASCII, and regex's Unicode tables stay out.
     let source = if whole { format!("^(?-u:{pattern})$") } else { format!("^(?-u:{pattern})") };
-    let compiled = Regex::new(&source).ok();
+    let compiled = Regex::new(&source).ok().map(Arc::new);
     if let Ok(mut cache) = CACHE.write() {
         cache.insert(key, compiled.clone());
     }
