@@ -1,10 +1,11 @@
 //! The client: one call end to end (table → request → transport with retries and quota → response).
 
 use crate::config::{Config, LogLevel};
-use crate::error::{Error, Outcome, Result, Status};
+use crate::error::{Error, Result, Status};
 use crate::log::Logger;
 use crate::methods::{self, Kind, Method};
 use crate::quota::Quota;
+use crate::retry;
 use crate::transport::{self, Delivery};
 use crate::{request, response, scenarios};
 use serde_json::value::RawValue;
@@ -159,7 +160,6 @@ impl Client {
             max_response_bytes: self.config.max_response_bytes,
             connect_timeout: self.config.connect_timeout,
         };
-        let policy = &self.config.retry;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -169,77 +169,52 @@ impl Client {
                 return Err(self.finish(method, attempt - 1, timeout_error(method, self.config.timeout)));
             }
             self.quota.acquire().map_err(|e| e.with_detail("method", Value::from(method.name)))?;
-            let outcome = transport::exchange(&self.agent, &outgoing, time_left);
-            let (error, delivery) = match outcome {
+            let (error, delivery) = match transport::exchange(&self.agent, &outgoing, time_left) {
                 Ok(reply) => {
                     let result = response::interpret_raw(reply.status, &reply.body);
-                    self.log_attempt(
-                        method,
-                        attempt,
-                        started,
-                        Some(reply.status),
-                        result.as_ref().err(),
-                        &fields,
-                    );
+                    let error = result.as_ref().err();
+                    self.log_attempt(method, attempt, started, Some(reply.status), error, &fields);
                     match result {
                         Ok(value) => {
                             self.quota.succeeded();
                             return Ok(value);
                         }
-                        Err(e) => {
-                            if e.status == Status::RateLimited {
-                                if let (Some(limit), Some(window)) =
-                                    (e.details.get("limit"), e.details.get("window"))
-                                {
-                                    self.quota.learn(
-                                        limit.as_u64().unwrap_or(1),
-                                        window.as_str().unwrap_or("hour"),
-                                    );
-                                }
-                            }
-                            // A 502-504 came from something in front of Passteam: the request may have been applied.
-                            (e, Delivery::MaybeSent)
-                        }
+                        // Any reply, even a 502-504 from something in front of Passteam: the request
+                        // may have been applied.
+                        Err(e) => (self.on_refusal(e), Delivery::MaybeSent),
                     }
                 }
                 Err(failure) => {
-                    self.log_attempt(
-                        method,
-                        attempt,
-                        started,
-                        failure.error.http_status,
-                        Some(&failure.error),
-                        &fields,
-                    );
+                    let error = Some(&failure.error);
+                    self.log_attempt(method, attempt, started, failure.error.http_status, error, &fields);
                     (failure.error, failure.delivery)
                 }
             };
-            let resend_safe = method.idempotent || delivery == Delivery::NotSent;
-            let transient = matches!(error.status, Status::Transport | Status::Timeout) && error.retryable;
-            // An unreadable reply (garbage, truncated, oversized) also leaves the outcome open.
-            let unreadable = error.status == Status::Protocol && delivery == Delivery::MaybeSent;
-            if !transient || !resend_safe {
-                let mut error = error;
-                if (transient || unreadable) && !resend_safe {
-                    error.outcome = Some(Outcome::Unknown);
-                    error.retryable = false;
-                    error.message = format!(
-                        "{} (the request may have reached Passteam: {} was not resent, to avoid doing it twice; \
-                         check before repeating it)",
-                        error.message, method.name
-                    );
-                }
-                return Err(self.finish(method, attempt, error));
+            let random = RandomState::new().build_hasher().finish();
+            let now = Instant::now();
+            match retry::next_step(
+                method,
+                error,
+                delivery,
+                attempt,
+                &self.config.retry,
+                deadline,
+                now,
+                random,
+            ) {
+                retry::Step::Retry(pause) => std::thread::sleep(pause),
+                retry::Step::Fail(error) => return Err(self.finish(method, attempt, error)),
             }
-            if attempt >= policy.max_attempts {
-                return Err(self.finish(method, attempt, error));
-            }
-            let pause = backoff(policy.base_delay, policy.max_delay, attempt);
-            if Instant::now() + pause >= deadline {
-                return Err(self.finish(method, attempt, error));
-            }
-            std::thread::sleep(pause);
         }
+    }
+
+    /// A quota refusal by the server pauses the whole client, and the refused call says for how long.
+    fn on_refusal(&self, mut error: Error) -> Error {
+        if error.status == Status::RateLimited && error.http_status.is_some() {
+            let pause = self.quota.refused(error.quota_refusal);
+            error.retry_after_ms = Some(pause.as_millis().min(u64::MAX as u128) as u64);
+        }
+        error
     }
 
     /// Adds the facts every error carries.
@@ -293,14 +268,6 @@ impl Client {
             log.write(LogLevel::Debug, &format!("{} params: {}", method.name, params.join("&")));
         }
     }
-}
-
-/// Exponential backoff with "equal jitter": half the step fixed, half random.
-fn backoff(base: Duration, max: Duration, attempt: u32) -> Duration {
-    let step = base.saturating_mul(1u32 << (attempt - 1).min(16)).min(max);
-    let half = step / 2;
-    let random = RandomState::new().build_hasher().finish();
-    half + Duration::from_nanos(random % (half.as_nanos().max(1) as u64))
 }
 
 fn timeout_error(method: &Method, configured: Duration) -> Error {
@@ -369,17 +336,6 @@ mod tests {
     fn a_typed_function_for_every_method() {
         let table: Vec<&str> = methods::METHODS.iter().map(|m| m.snake).collect();
         assert_eq!(TYPED_FUNCTIONS, table.as_slice());
-    }
-
-    #[test]
-    fn backoff_grows_and_is_bounded() {
-        let base = Duration::from_millis(100);
-        let max = Duration::from_millis(1000);
-        for attempt in 1..10 {
-            let d = backoff(base, max, attempt);
-            let step = (base * (1 << (attempt - 1))).min(max);
-            assert!(d >= step / 2 && d <= step, "attempt {attempt}: {d:?}");
-        }
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod ffi;
+pub mod json_shape;
 pub mod log;
 pub mod methods;
 pub mod models;
@@ -36,6 +37,7 @@ pub mod quota;
 pub mod request;
 pub mod resolver;
 pub mod response;
+pub mod retry;
 mod scenarios;
 pub mod transport;
 

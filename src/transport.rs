@@ -87,6 +87,9 @@ pub fn build_agent(config: &Config) -> Result<Agent> {
     };
     let agent_config = Agent::config_builder()
         .http_status_as_error(false)
+        // Passteam's API never redirects; a followed 302/303 turns a POST into a GET elsewhere whose reply
+        // would pass for the operation's. A 3xx comes back as is and becomes an error (see exchange).
+        .max_redirects(0)
         .tls_config(tls.build())
         .proxy(proxy)
         .user_agent(config.user_agent.as_str())
@@ -188,6 +191,14 @@ pub fn exchange(
     };
     let mut response = response?;
     let status = response.status().as_u16();
+    if (300..400).contains(&status) {
+        let location = response.headers().get("location").map(|v| String::from_utf8_lossy(v.as_bytes()));
+        return Err(Failure {
+            error: crate::response::redirect_error(status, location.as_deref()),
+            // The server answered: whatever it did with the request is done, and unknown to us.
+            delivery: Delivery::MaybeSent,
+        });
+    }
     let body = response
         .body_mut()
         .with_config()
