@@ -5,6 +5,7 @@ use crate::error::{Error, Result, Status};
 use crate::log::Logger;
 use crate::methods::{self, Kind, Method};
 use crate::quota::Quota;
+use crate::redact::Scrubber;
 use crate::retry;
 use crate::transport::{self, Delivery};
 use crate::{request, response, scenarios};
@@ -22,16 +23,20 @@ pub struct Client {
     agent: ureq::Agent,
     quota: Quota,
     logger: Option<Logger>,
+    /// Hides every form of the token in errors and log lines.
+    scrubber: Option<Scrubber>,
 }
 
 impl Client {
     /// Builds a client; fails with `InvalidArgument` for a config that cannot work.
     pub fn new(config: Config) -> Result<Client> {
         config.validate()?;
+        transport::check_header_values(&config)?;
         let agent = transport::build_agent(&config)?;
+        let scrubber = config.token.as_deref().and_then(Scrubber::new);
         let logger = match (&config.log_file, config.log_level) {
             (Some(path), level) if level != LogLevel::Off => {
-                Some(Logger::open(path, level, config.token.clone()).map_err(|e| {
+                Some(Logger::open(path, level, scrubber.clone()).map_err(|e| {
                     Error::invalid_argument(format!(
                         "config: log_file {}: cannot open it: {e}",
                         path.display()
@@ -41,7 +46,7 @@ impl Client {
             _ => None,
         };
         let quota = Quota::new(config.quota_per_hour, config.quota_per_day);
-        Ok(Client { config, agent, quota, logger })
+        Ok(Client { config, agent, quota, logger, scrubber })
     }
 
     /// Builds a client from the JSON config text every host passes (empty text = defaults).
@@ -160,6 +165,12 @@ impl Client {
             max_response_bytes: self.config.max_response_bytes,
             connect_timeout: self.config.connect_timeout,
         };
+        // A server that echoes getatoken's password must not put it in a message or the log.
+        let secrets: Vec<Scrubber> = fields
+            .iter()
+            .filter(|(name, _)| crate::log::is_secret_name(name))
+            .filter_map(|(_, value)| Scrubber::new(value))
+            .collect();
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -171,7 +182,8 @@ impl Client {
             self.quota.acquire().map_err(|e| e.with_detail("method", Value::from(method.name)))?;
             let (error, delivery) = match transport::exchange(&self.agent, &outgoing, time_left) {
                 Ok(reply) => {
-                    let result = response::interpret_raw(reply.status, &reply.body);
+                    let result =
+                        response::interpret_raw(reply.status, &reply.body).map_err(|e| hide(&secrets, e));
                     let error = result.as_ref().err();
                     self.log_attempt(method, attempt, started, Some(reply.status), error, &fields);
                     match result {
@@ -184,7 +196,8 @@ impl Client {
                         Err(e) => (self.on_refusal(e), Delivery::MaybeSent),
                     }
                 }
-                Err(failure) => {
+                Err(mut failure) => {
+                    failure.error = hide(&secrets, failure.error);
                     let error = Some(&failure.error);
                     self.log_attempt(method, attempt, started, failure.error.http_status, error, &fields);
                     (failure.error, failure.delivery)
@@ -224,15 +237,11 @@ impl Client {
 
     /// Last line of defence: whatever a server echoed, the token never leaves in a message.
     fn redact(&self, mut error: Error) -> Error {
-        if let Some(token) = self.config.token.as_deref().filter(|t| t.len() >= 4) {
-            if error.message.contains(token) {
-                error.message = error.message.replace(token, "***");
+        if let Some(scrubber) = &self.scrubber {
+            if let std::borrow::Cow::Owned(clean) = scrubber.scrub(&error.message) {
+                error.message = clean;
             }
-            let details = Value::Object(std::mem::take(&mut error.details)).to_string();
-            let cleaned = if details.contains(token) { details.replace(token, "***") } else { details };
-            if let Ok(Value::Object(map)) = serde_json::from_str(&cleaned) {
-                error.details = map;
-            }
+            scrubber.scrub_map(&mut error.details);
         }
         error
     }
@@ -264,10 +273,32 @@ impl Client {
             ),
         }
         if log.enabled(LogLevel::Debug) {
-            let params: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let params: Vec<String> = fields
+                .iter()
+                .map(
+                    |(k, v)| {
+                        if crate::log::is_secret_name(k) {
+                            format!("{k}=***")
+                        } else {
+                            format!("{k}={v}")
+                        }
+                    },
+                )
+                .collect();
             log.write(LogLevel::Debug, &format!("{} params: {}", method.name, params.join("&")));
         }
     }
+}
+
+/// The error with every secret parameter's value scrubbed from its message and details.
+fn hide(secrets: &[Scrubber], mut error: Error) -> Error {
+    for scrubber in secrets {
+        if let std::borrow::Cow::Owned(clean) = scrubber.scrub(&error.message) {
+            error.message = clean;
+        }
+        scrubber.scrub_map(&mut error.details);
+    }
+    error
 }
 
 fn timeout_error(method: &Method, configured: Duration) -> Error {

@@ -34,6 +34,7 @@ pub mod log;
 pub mod methods;
 pub mod models;
 pub mod quota;
+pub mod redact;
 pub mod request;
 pub mod resolver;
 pub mod response;

@@ -37,6 +37,32 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
+/// Checks every header value that comes from the config, so that no call can fail (or panic, inside
+/// ureq) on one later: the user agent and the token must be text an HTTP header can carry.
+pub fn check_header_values(config: &Config) -> Result<()> {
+    if !header_safe(&config.user_agent) {
+        return Err(Error::invalid_argument(
+            "config: user_agent holds a control character or non-ASCII text, which an HTTP header cannot carry",
+        ));
+    }
+    if let Some(token) = config.token.as_deref() {
+        // Visible ASCII only: a token pasted with Cyrillic look-alikes, a space or a line break is refused
+        // here, by name, instead of failing every call.
+        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::invalid_argument(
+                "config: token holds characters an HTTP header cannot carry (non-ASCII letters such as \
+                 Cyrillic, spaces or control characters); copy the token again from the Passteam account",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Printable ASCII and spaces/tabs: what `HeaderValue` accepts without surprises.
+fn header_safe(value: &str) -> bool {
+    value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+}
+
 /// Builds the agent every call of a client shares.
 pub fn build_agent(config: &Config) -> Result<Agent> {
     let mut tls = TlsConfig::builder();
