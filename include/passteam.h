@@ -97,7 +97,10 @@
 
 /**
  * An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
- * All functions may be called concurrently on one client from any number of threads.
+ * All functions may be called concurrently on one client from any number of threads, and
+ * passteam_client_free may be called while calls on it are still running: those calls finish normally
+ * and the client's memory is released when the last of them returns. No call may start after
+ * passteam_client_free has been called.
  */
 typedef struct PassteamClient PassteamClient;
 
@@ -148,7 +151,10 @@ int32_t passteam_client_new(const char *config_json,
                             char **out_error_json);
 
 /**
- * Frees a client. NULL is a no-op. No call on the client may be running or follow.
+ * Frees a client. NULL is a no-op. It may be called while other threads' calls on this client are
+ * still running: they finish normally (with their results) and the client's memory is released when
+ * the last of them returns. No call may start after passteam_client_free has been called, and the
+ * pointer must not be used again.
  *
  * # Safety
  * client is NULL or a pointer returned by passteam_client_new and not yet freed.

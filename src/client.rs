@@ -164,6 +164,8 @@ impl Client {
             fields: &fields,
             max_response_bytes: self.config.max_response_bytes,
             connect_timeout: self.config.connect_timeout,
+            read_timeout: self.config.read_timeout,
+            call_timeout: deadline.saturating_duration_since(Instant::now()),
         };
         // A server that echoes getatoken's password must not put it in a message or the log.
         let secrets: Vec<Scrubber> = fields

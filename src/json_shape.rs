@@ -7,11 +7,11 @@
 
 /// The deepest nesting a reply may have, the envelope's own level included (so a `result` may nest
 /// 127 levels). serde_json refuses deeper trees, and every binding's decoder handles this many.
-pub const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 /// The most values (array elements and object members, counted at every level) a reply may hold:
 /// far above any real page of cards, and a bound on the memory a tree of it costs.
-pub const MAX_VALUES: usize = 1_000_000;
+pub(crate) const MAX_VALUES: usize = 1_000_000;
 
 /// Checks `body` against [`MAX_DEPTH`] and [`MAX_VALUES`]; says what was exceeded. Text that is not
 /// JSON passes (the parser reports it); only the shape is judged here.

@@ -122,7 +122,7 @@ fn mask_emails(text: &str) -> String {
 }
 
 /// The fewest digits a phone number has (a national number without its country code: 999 000 11 22).
-pub const PHONE_DIGITS: usize = 10;
+pub(crate) const PHONE_DIGITS: usize = 10;
 
 fn mask_phones(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();

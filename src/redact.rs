@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// No run of this many characters of the token (in any of its forms) survives scrubbing.
-pub const RUN: usize = 8;
+pub(crate) const RUN: usize = 8;
 
 /// The scrubber of one token.
 #[derive(Clone)]

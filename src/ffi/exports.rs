@@ -75,14 +75,17 @@ pub unsafe extern "C" fn passteam_client_new(
     });
     match made {
         Ok(client) => {
-            *out_client = Box::into_raw(Box::new(PassteamClient { inner: client }));
+            *out_client = PassteamClient::into_raw(client);
             0
         }
         Err(e) => deliver::<Value>(Err(e), out_error_json),
     }
 }
 
-/// Frees a client. NULL is a no-op. No call on the client may be running or follow.
+/// Frees a client. NULL is a no-op. It may be called while other threads' calls on this client are
+/// still running: they finish normally (with their results) and the client's memory is released when
+/// the last of them returns. No call may start after passteam_client_free has been called, and the
+/// pointer must not be used again.
 ///
 /// # Safety
 /// client is NULL or a pointer returned by passteam_client_new and not yet freed.
@@ -90,7 +93,7 @@ pub unsafe extern "C" fn passteam_client_new(
 pub unsafe extern "C" fn passteam_client_free(client: *mut PassteamClient) {
     if !client.is_null() {
         let _ = guarded(|| {
-            drop(Box::from_raw(client));
+            PassteamClient::release(client);
             Ok(())
         });
     }
