@@ -66,12 +66,18 @@ impl Scrubber {
                     i += 1;
                 }
             }
-        } else if bytes.len() >= RUN {
-            for i in 0..=bytes.len() - RUN {
-                if self.runs.contains(&pack(&bytes[i..i + RUN])) {
-                    match hidden.last_mut() {
-                        Some((_, end)) if *end >= i => *end = i + RUN,
-                        _ => hidden.push((i, i + RUN)),
+        } else {
+            // Matched on a percent-decoded view, so any percent-encoding of any character is seen through;
+            // each decoded byte remembers the stretch of the original it came from.
+            let (decoded, origin) = percent_decoded(bytes);
+            if decoded.len() >= RUN {
+                for i in 0..=decoded.len() - RUN {
+                    if self.runs.contains(&pack(&decoded[i..i + RUN])) {
+                        let (start, end) = (origin[i].0, origin[i + RUN - 1].1);
+                        match hidden.last_mut() {
+                            Some((_, last_end)) if *last_end >= start => *last_end = end,
+                            _ => hidden.push((start, end)),
+                        }
                     }
                 }
             }
@@ -123,6 +129,28 @@ impl Scrubber {
             *map = clean;
         }
     }
+}
+
+/// `bytes` with every `%XX` decoded, and for each decoded byte the range of `bytes` it came from.
+fn percent_decoded(bytes: &[u8]) -> (Vec<u8>, Vec<(usize, usize)>) {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut origin = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if let (b'%', Some(Some(high)), Some(Some(low))) =
+            (bytes[i], bytes.get(i + 1).map(|b| hex(*b)), bytes.get(i + 2).map(|b| hex(*b)))
+        {
+            decoded.push(high << 4 | low);
+            origin.push((i, i + 3));
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            origin.push((i, i + 1));
+            i += 1;
+        }
+    }
+    (decoded, origin)
 }
 
 fn pack(window: &[u8]) -> u64 {
@@ -189,6 +217,7 @@ mod tests {
         }
         let percent = Scrubber::new("tok/en+with=odd&chars").unwrap();
         assert_eq!(percent.scrub("q=tok%2Fen%2Bwith%3Dodd%26chars"), "q=***");
+        assert_eq!(s.scrub("x=%41bc123%44efGhi!"), "x=***!", "any character may be percent-encoded");
         assert_eq!(s.scrub("nothing here"), Cow::Borrowed("nothing here"));
         assert_eq!(base64(b"hello!", STANDARD), "aGVsbG8h");
         assert_eq!(base64(b"hi", STANDARD), "aGk");
