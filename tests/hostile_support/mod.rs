@@ -27,6 +27,11 @@ pub struct Hostile {
 impl Hostile {
     /// Answers the n-th request with `replies[n]` (the last one repeats), raw bytes as given.
     pub fn start(replies: Vec<Vec<u8>>) -> Hostile {
+        Hostile::start_slow(replies, Duration::ZERO)
+    }
+
+    /// As [`Hostile::start`], each connection served on its own thread after `delay`.
+    pub fn start_slow(replies: Vec<Vec<u8>>, delay: Duration) -> Hostile {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let port = listener.local_addr().expect("addr").port();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -37,12 +42,21 @@ impl Hostile {
                 let Ok(stream) = stream else { continue };
                 let reply = replies[n.min(replies.len() - 1)].clone();
                 n += 1;
-                if let Some(request) = read_request(&stream) {
-                    record.lock().unwrap().push(request);
+                let record = record.clone();
+                let serve = move || {
+                    if let Some(request) = read_request(&stream) {
+                        record.lock().unwrap().push(request);
+                    }
+                    std::thread::sleep(delay);
+                    let mut stream = stream;
+                    let _ = stream.write_all(&reply);
+                    let _ = stream.flush();
+                };
+                if delay.is_zero() {
+                    serve();
+                } else {
+                    std::thread::spawn(serve);
                 }
-                let mut stream = stream;
-                let _ = stream.write_all(&reply);
-                let _ = stream.flush();
             }
         });
         Hostile { port, seen }
