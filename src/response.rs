@@ -135,11 +135,15 @@ fn is_envelope(map: &HashMap<String, Box<RawValue>>) -> bool {
 }
 
 /// `code` is an integer, sometimes sent as a string of digits ("200"); `500.0`, `"2e2"`, `"200abc"`,
-/// `true` are not codes.
+/// `" 200"`, `true` are not codes.
 fn as_code(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => n.as_i64(),
-        Value::String(s) if !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit()) => {
+        Value::String(s) => {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
             s.parse().ok()
         }
         _ => None,
