@@ -212,7 +212,7 @@ fn an_echoed_token_is_scrubbed_in_every_form() {
 
 #[test]
 fn a_deep_conflict_keeps_its_details_when_a_token_is_set() {
-    let deep = format!("{}\"x\"{}", "[".repeat(126), "]".repeat(126));
+    let deep = format!("{}\"x\"{}", "[".repeat(127), "]".repeat(127));
     let body = format!(
         r#"{{"result":{deep},"message":"Provided value (1) of field (%A%) is duplicated. Duplicated cards: abc","code":409,"error":true}}"#
     );
