@@ -124,19 +124,6 @@ impl Client {
         Ok((m, params, Instant::now() + budget))
     }
 
-    /// One operation of the table with retries, within `deadline`, its result parsed. Scenarios build on this.
-    pub(crate) fn invoke(
-        &self,
-        method: &Method,
-        params: &Map<String, Value>,
-        deadline: Instant,
-    ) -> Result<Value> {
-        let raw = self.invoke_raw(method, params, deadline)?;
-        serde_json::from_str(raw.get()).map_err(|e| {
-            Error::new(Status::Protocol, format!("{}: the result is not JSON: {e}", method.name))
-        })
-    }
-
     /// One operation of the table with retries, within `deadline`.
     fn invoke_raw(
         &self,
@@ -317,6 +304,16 @@ fn to_raw(value: &Value) -> Box<RawValue> {
 
 fn truncate(text: &str) -> String {
     text.chars().take(64).collect()
+}
+
+impl scenarios::Steps for Client {
+    /// One operation of the table with retries, within `deadline`, its result parsed. Scenarios build on this.
+    fn invoke(&self, method: &Method, params: &Map<String, Value>, deadline: Instant) -> Result<Value> {
+        let raw = self.invoke_raw(method, params, deadline)?;
+        serde_json::from_str(raw.get()).map_err(|e| {
+            Error::new(Status::Protocol, format!("{}: the result is not JSON: {e}", method.name))
+        })
+    }
 }
 
 /// One typed function per operation: `client.get_card(json!({"cardId": id}))`.
