@@ -210,11 +210,14 @@ impl Client {
         }
     }
 
-    /// A quota refusal by the server pauses the whole client, and the refused call says for how long.
+    /// A quota refusal by the server pauses the whole client, and the refused call says for how long. Any
+    /// other answer (a 404, a 409...) shows the server takes requests again: the pause is over.
     fn on_refusal(&self, mut error: Error) -> Error {
-        if error.status == Status::RateLimited && error.http_status.is_some() {
+        if error.status == Status::RateLimited {
             let pause = self.quota.refused(error.quota_refusal);
             error.retry_after_ms = Some(pause.as_millis().min(u64::MAX as u128) as u64);
+        } else if !matches!(error.status, Status::Transport | Status::Protocol) {
+            self.quota.succeeded();
         }
         error
     }

@@ -24,7 +24,9 @@ pub fn interpret(http_status: u16, body: &[u8]) -> Result<Value> {
 /// that text on as is, so a card is never parsed into a tree and printed again.
 pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
     // Bounded before anything builds a tree: every host gets the same verdict on a hostile shape.
-    if let Err(why) = crate::json_shape::check(body) {
+    // (Only for what may be the envelope, an object: a gateway's HTML page keeps its own diagnosis.)
+    let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if let Err(why) = if object { crate::json_shape::check(body) } else { Ok(()) } {
         let mut error = Error::new(Status::Protocol, format!("the reply was refused: {why}"));
         error.http_status = Some(http_status);
         return Err(error);
@@ -67,14 +69,24 @@ pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
         return Err(error);
     }
     let flagged = error_field.as_bool();
-    // Success is exactly `error == false` and `code == 200`; a missing half leans on the other and on HTTP.
-    let success = match (flagged, code) {
-        (Some(false), Some(200)) => true,
-        (None, Some(200)) | (Some(false), None) => (200..300).contains(&http_status),
-        _ => false,
-    };
+    // Success is exactly `error == false` and `code == 200`: an envelope missing either half is no verdict
+    // that a bonus update was applied.
+    let success = flagged == Some(false) && code == Some(200);
     if success {
         return Ok(envelope.remove("result").unwrap_or_else(null_raw));
+    }
+    if flagged != Some(true) && code.is_none_or(|c| c == 200) {
+        // Neither half says failure and one is missing: no verdict either way.
+        let mut error = Error::new(
+            Status::Protocol,
+            format!(
+                "HTTP {http_status}: the envelope lacks {}; the reply cannot be trusted",
+                if code.is_none() { "its code" } else { "its error flag" }
+            ),
+        );
+        error.http_status = Some(http_status);
+        error.api_code = code;
+        return Err(error);
     }
     let message = match field(&envelope, "message") {
         Value::String(s) if !s.trim().is_empty() => s.trim().to_owned(),
@@ -292,6 +304,23 @@ mod tests {
         let e = interpret(200, &body(json!({"result": null, "message": "bad", "code": 200, "error": true})))
             .unwrap_err();
         assert_eq!(e.status, Status::Api);
+    }
+
+    #[test]
+    fn success_needs_both_halves_of_the_verdict() {
+        for doc in [
+            json!({"result": 1, "code": 200}),
+            json!({"result": 1, "error": false}),
+            json!({"result": 1, "code": "200abc", "error": false}),
+            json!({"result": 1, "code": 200, "error": "false"}),
+        ] {
+            let e = interpret(200, &body(doc.clone())).unwrap_err();
+            assert_eq!(e.status, Status::Protocol, "{doc}");
+        }
+        let e = interpret(404, &body(json!({"message": "no card", "code": 404}))).unwrap_err();
+        assert_eq!(e.status, Status::NotFound, "a failure code alone is a verdict");
+        let e = interpret(200, &body(json!({"message": "bad", "error": true}))).unwrap_err();
+        assert_eq!(e.status, Status::Api, "so is the error flag alone");
     }
 
     #[test]

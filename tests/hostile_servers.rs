@@ -111,6 +111,8 @@ fn envelopes_with_mistyped_code_or_error_are_never_success() {
         (json!(200), json!("true")),
         (json!(200), json!(1)),
         (json!(200), json!("false")),
+        (Value::Null, json!(false)),
+        (json!(200), Value::Null),
     ];
     for (code, error) in bad {
         let server = Hostile::json(200, &envelope(code.clone(), error.clone(), card.clone()));
