@@ -166,7 +166,11 @@ impl Client {
             let started = Instant::now();
             let time_left = deadline.saturating_duration_since(started);
             if time_left.is_zero() {
-                return Err(self.finish(method, attempt - 1, timeout_error(method, self.config.timeout)));
+                return Err(self.finish(
+                    method,
+                    attempt - 1,
+                    timeout_error(method, outgoing.call_timeout, self.config.timeout),
+                ));
             }
             self.quota.acquire().map_err(|e| e.with_detail("method", Value::from(method.name)))?;
             let (error, delivery) = match transport::exchange(&self.agent, &outgoing, time_left) {
@@ -293,10 +297,16 @@ fn hide(secrets: &[Scrubber], mut error: Error) -> Error {
     error
 }
 
-fn timeout_error(method: &Method, configured: Duration) -> Error {
+/// The deadline passed between attempts: say how long this call had, and what the configured timeout is.
+fn timeout_error(method: &Method, call_budget: Duration, configured: Duration) -> Error {
     Error::new(
         Status::Timeout,
-        format!("{}: the call's deadline passed (timeout_ms is {} ms)", method.name, configured.as_millis()),
+        format!(
+            "{}: the call's deadline passed ({} ms for this call; timeout_ms is {} ms, retries included)",
+            method.name,
+            call_budget.as_millis(),
+            configured.as_millis()
+        ),
     )
 }
 

@@ -210,6 +210,33 @@ fn a_million_param_keys_is_a_quick_validation_error() {
     assert!(server.seen().is_empty(), "nothing was sent");
 }
 
+#[test]
+fn a_million_param_keys_through_the_c_abi_is_refused_before_parsing() {
+    let server = Hostile::json(200, &ok_envelope(&json!({})));
+    let config =
+        CString::new(json!({"token": "t0123456789", "base_url": server.base_url()}).to_string()).unwrap();
+    let (mut client, mut error) = (ptr::null_mut(), ptr::null_mut());
+    assert_eq!(unsafe { passteam_client_new(config.as_ptr(), &mut client, &mut error) }, PASSTEAM_OK);
+    let mut text = String::from("{\"cardId\":\"c\"");
+    for i in 0..1_000_000 {
+        text.push_str(&format!(",\"k{i}\":{i}"));
+    }
+    text.push('}');
+    let params = CString::new(text).unwrap();
+    let mut out = ptr::null_mut();
+    let started = Instant::now();
+    let status =
+        unsafe { passteam_call_with_timeout(client, c"getcard".as_ptr(), params.as_ptr(), 100, &mut out) };
+    let elapsed = started.elapsed();
+    let doc = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+    unsafe { passteam_string_free(out) };
+    unsafe { passteam_client_free(client) };
+    assert_eq!(status, PASSTEAM_ERR_VALIDATION, "{doc}");
+    assert!(doc.contains("at most 2097152"), "{doc}");
+    assert!(elapsed < Duration::from_millis(100), "within the call's 100 ms: {elapsed:?}");
+    assert!(server.seen().is_empty());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Messages say which timeout passed (issue 10, item 9)
 
