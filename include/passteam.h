@@ -167,6 +167,10 @@ void passteam_client_free(struct PassteamClient *client);
  * method: the operation's name, case-insensitive ("getCard", "getcard", "get_card"); see
  * passteam_methods_json for the list. params_json: a JSON object, NULL or "" = {}. Variables go in
  * "values", with or without the % signs: {"templateId": "...", "values": {"PHONE": "+79990000000"}}.
+ * Params are bounded before anything is sent: at most 2 MiB of JSON text, 10 000 values, 16 levels and
+ * 1 MiB of keys and strings (PASSTEAM_ERR_VALIDATION otherwise). A reply nested deeper than 128 levels
+ * or holding more than 1 000 000 JSON values is PASSTEAM_ERR_PROTOCOL, as is a 3xx redirect (never
+ * followed).
  *
  * *out_json always receives a document the caller frees with passteam_string_free: on PASSTEAM_OK the
  * envelope's `result` as JSON; otherwise the error object {"status", "name", "message", "http_status",
