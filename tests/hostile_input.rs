@@ -75,6 +75,28 @@ fn no_config_value_makes_a_call_panic() {
             assert!(outcome.is_ok(), "{key}={value:?} panicked");
         }
     }
+    for value in weird {
+        for field in ["base_url", "path"] {
+            let outcome = std::panic::catch_unwind(|| {
+                let base = if field == "base_url" {
+                    format!("{}{value}", server.base_url())
+                } else {
+                    server.base_url()
+                };
+                let endpoint = if field == "path" {
+                    json!({"base_url": base, "path": format!("/api/sale{value}")})
+                } else {
+                    json!({"base_url": base})
+                };
+                if let Ok(client) =
+                    client_for(&server.base_url(), json!({"endpoints": {"getsale": endpoint}}))
+                {
+                    let _ = client.call("getsale", json!({"id": "s"}));
+                }
+            });
+            assert!(outcome.is_ok(), "endpoints.getsale.{field} with {value:?} panicked");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
