@@ -29,13 +29,16 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod ffi;
+pub mod json_shape;
 pub mod log;
 pub mod methods;
 pub mod models;
 pub mod quota;
+pub mod redact;
 pub mod request;
 pub mod resolver;
 pub mod response;
+pub mod retry;
 mod scenarios;
 pub mod transport;
 
