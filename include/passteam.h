@@ -93,7 +93,7 @@
 /**
  * Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
  */
-#define PASSTEAM_ABI_VERSION_MINOR 1
+#define PASSTEAM_ABI_VERSION_MINOR 2
 
 /**
  * An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
@@ -109,6 +109,27 @@ typedef struct PassteamClient PassteamClient;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Diagnoses the way from this machine to Passteam with the client's config: DNS resolution of the host,
+ * the proxy in use (config and environment), TCP connect time to each address, the TLS handshake and
+ * certificate chain against the client's trust store (tls_roots, ca_bundle), the token (one
+ * getlisttemplates call, which counts against the request budget), clock skew from the reply's Date
+ * header, the request budget (used and left this hour and day, a pause in force), and the library's
+ * version, ABI and platform with the config in force (token masked). Bounded: it returns within about ten
+ * seconds whatever the network does; nothing is sent with the token over a refused certificate.
+ *
+ * Returns PASSTEAM_OK when the diagnosis ran (whatever it found), with *out_json set to
+ * {"ok": bool (no check failed), "worst": "ok"|"warning"|"failed", "elapsed_ms": n,
+ *  "checks": [{"name", "status": "ok"|"warning"|"failed", "figure", "advice", "details": {...}}]}.
+ * A NULL client is PASSTEAM_ERR_INVALID_ARGUMENT (with the error object in *out_json); a NULL out_json is
+ * PASSTEAM_ERR_INVALID_ARGUMENT and nothing runs. Free *out_json with passteam_string_free.
+ *
+ * # Safety
+ * client is NULL or a live client; out_json is NULL or writable.
+ */
+int32_t passteam_diagnose(const struct PassteamClient *client,
+                          char **out_json);
 
 /**
  * The library version, e.g. "0.1.0". The string is static: do not free it.

@@ -27,6 +27,7 @@
 
 pub mod client;
 pub mod config;
+pub mod diagnose;
 pub mod error;
 pub mod ffi;
 pub mod json_shape;

@@ -15,7 +15,7 @@ from typing import Any, Callable, Generator, Mapping, Optional, TypeVar, cast
 from ._handle import Handle, timeout_to_ms
 from .errors import ERR_INVALID_JSON, ERR_PROTOCOL, InvalidJsonError, ProtocolError
 from ._names import to_camel
-from .types import Card, DeleteResult, IssueResult, Page, Template, UpdateResult
+from .types import Card, DeleteResult, Diagnosis, IssueResult, Page, Template, UpdateResult
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -136,6 +136,17 @@ class Client:
 
     def _op(self, wire: str, timeout: Optional[float], extra: Mapping[str, Any], **named: Any) -> Any:
         return self._invoke(wire, _wire_params(named, extra), timeout)
+
+    # -- diagnostics ------------------------------------------------------------------------------
+
+    def diagnose(self) -> Diagnosis:
+        """Checks the way to Passteam (DNS, proxy, TCP, TLS, the token, the clock, the request budget, the
+        library) and returns the report; it takes a few seconds at most, whatever the network does.
+
+        ``report["ok"]`` is false when a check failed; each of ``report["checks"]`` has ``name``,
+        ``status`` (``"ok"``, ``"warning"``, ``"failed"``), ``figure``, ``advice`` and ``details``.
+        """
+        return json.loads(self._handle.diagnose())
 
     # -- pagination -------------------------------------------------------------------------------
 
