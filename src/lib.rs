@@ -25,13 +25,16 @@
 //! # Ok::<(), passteam::Error>(())
 //! ```
 
+pub mod batch;
 pub mod client;
 pub mod config;
+mod connector;
 pub mod error;
 pub mod ffi;
 pub mod log;
 pub mod methods;
 pub mod models;
+mod multipart;
 pub mod quota;
 pub mod request;
 pub mod resolver;
