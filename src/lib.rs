@@ -26,6 +26,8 @@
 //! ```
 
 pub mod batch;
+#[doc(hidden)]
+pub mod bench_support;
 pub mod client;
 pub mod config;
 mod connector;
