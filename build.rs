@@ -15,6 +15,7 @@ fn main() {
     phone_metadata(&PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")));
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-env-changed=PASSTEAM_WRITE_HEADER");
     let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let config =
         cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");

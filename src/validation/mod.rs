@@ -26,6 +26,7 @@ use crate::client::Client;
 use crate::error::{Error, Result, Status};
 use crate::methods::{self, Method};
 use crate::request::variable_key;
+use crate::scenarios::Steps as _;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
