@@ -63,8 +63,9 @@ fn main() {
     let values = json!({"PHONE": "8 (916) 000-11-11", "EMAIL": " anna@example.com", "BONUS": "1 250,50",
                         "LEVEL": "gold", "BIRTHDAY": "1990-12-31"});
     let values = values.as_object().unwrap();
+    let phones = passteam::validation::phone::Reader::new("RU");
     let checks = rate(seconds, || {
-        let sent = check_values(&rules, values, Mode::Normalize, "RU").expect("valid");
+        let sent = check_values(&rules, values, Mode::Normalize, &phones).expect("valid");
         assert_eq!(sent.len(), 5);
     });
 

@@ -74,6 +74,7 @@ fn hostile_text_never_panics() {
 }
 
 mod properties {
+    use passteam::validation::phone::Reader;
     use passteam::validation::{check_values, FieldType, Mode, TemplateRules};
     use proptest::prelude::*;
     use serde_json::{Map, Value};
@@ -111,8 +112,9 @@ mod properties {
             let mut values = Map::new();
             values.insert(name.to_owned(), Value::String(value));
             let mode = if strict { Mode::Strict } else { Mode::Normalize };
-            if let Ok(sent) = check_values(&rules, &values, mode, region) {
-                let again = check_values(&rules, &sent, Mode::Strict, region);
+            let phones = Reader::new(region);
+            if let Ok(sent) = check_values(&rules, &values, mode, &phones) {
+                let again = check_values(&rules, &sent, Mode::Strict, &phones);
                 prop_assert_eq!(again.as_ref().ok(), Some(&sent));
             }
         }

@@ -68,7 +68,7 @@ pub fn check_values(
     rules: &TemplateRules,
     values: &Map<String, Value>,
     mode: Mode,
-    region: &str,
+    phones: &phone::Reader,
 ) -> std::result::Result<Map<String, Value>, Vec<Problem>> {
     let mut out = Map::with_capacity(values.len());
     let mut problems = Vec::new();
@@ -100,7 +100,7 @@ pub fn check_values(
             out.insert(name, Value::String(text)); // an empty value clears the variable
             continue;
         }
-        match rules::check(ty, &text, mode, region) {
+        match rules::check(ty, &text, mode, phones) {
             Ok(fixed) => {
                 out.insert(name, Value::String(fixed));
             }
@@ -138,7 +138,7 @@ pub fn problems_error(method: &str, template_id: &str, problems: &[Problem]) -> 
 #[derive(Debug)]
 pub struct Validator {
     mode: Mode,
-    region: String,
+    phones: phone::Reader,
     cache: TemplateCache,
 }
 
@@ -153,7 +153,7 @@ fn value_params(method: &str) -> &'static [&'static str] {
 
 impl Validator {
     pub fn new(mode: Mode, region: &str, template_ttl: Duration) -> Validator {
-        Validator { mode, region: region.to_ascii_uppercase(), cache: TemplateCache::new(template_ttl) }
+        Validator { mode, phones: phone::Reader::new(region), cache: TemplateCache::new(template_ttl) }
     }
 
     pub fn mode(&self) -> Mode {
@@ -183,7 +183,7 @@ impl Validator {
             let mut problems = Vec::new();
             for key in keys {
                 if let Some(Value::Object(values)) = params.get(*key) {
-                    match check_values(&rules, values, self.mode, &self.region) {
+                    match check_values(&rules, values, self.mode, &self.phones) {
                         Ok(v) => checked.push((*key, v)),
                         Err(p) => problems.extend(p),
                     }

@@ -72,15 +72,41 @@ pub fn is_known_region(region: &str) -> bool {
     regions::by_id(region.to_ascii_uppercase().as_str()).is_some()
 }
 
+/// Reads phones for one client: its region, and the number patterns compiled so far. Each client has its
+/// own, freed with it, so a host that unloads the library (1C does) leaves nothing behind.
+#[derive(Debug)]
+pub struct Reader {
+    region: String,
+    patterns: Patterns,
+}
+
+impl Reader {
+    /// Reads numbers without a country code as in `region` (ISO 3166 alpha-2, any case).
+    pub fn new(region: &str) -> Reader {
+        Reader { region: region.to_ascii_uppercase(), patterns: Patterns::default() }
+    }
+
+    /// As [`normalize`], with this reader's region and compiled patterns.
+    pub fn normalize(&self, input: &str) -> Result<String, PhoneProblem> {
+        normalize_with(&self.patterns, input, &self.region)
+    }
+}
+
 /// Parses a phone as typed (any spelling libphonenumber accepts; numbers without a country code are
-/// read as in `region`) and returns it in E.164 (`+79161234567`) when it is a valid number.
+/// read as in `region`) and returns it in E.164 (`+79161234567`) when it is a valid number. Uses the
+/// process-wide compiled patterns (the sandbox, tests); a client uses its own [`Reader`].
 pub fn normalize(input: &str, region: &str) -> Result<String, PhoneProblem> {
+    static SHARED: Lazy<Patterns> = Lazy::new(Patterns::default);
+    normalize_with(&SHARED, input, &region.to_ascii_uppercase())
+}
+
+fn normalize_with(p: &Patterns, input: &str, region: &str) -> Result<String, PhoneProblem> {
     let region = region.to_ascii_uppercase();
     let default =
         regions::by_id(region.as_str()).ok_or_else(|| PhoneProblem::UnknownRegion(region.clone()))?;
-    let (code, national) = parse(input, default)?;
+    let (code, national) = parse(p, input, default)?;
     let e164 = format!("+{code}{national}");
-    if is_valid(code, &national) {
+    if is_valid(p, code, &national) {
         Ok(e164)
     } else {
         Err(PhoneProblem::Invalid(e164))
@@ -88,11 +114,11 @@ pub fn normalize(input: &str, region: &str) -> Result<String, PhoneProblem> {
 }
 
 /// libphonenumber's `parseHelper`: the country code and the national significant number.
-fn parse(input: &str, default: &Metadata) -> Result<(u16, String), PhoneProblem> {
+fn parse(p: &Patterns, input: &str, default: &Metadata) -> Result<(u16, String), PhoneProblem> {
     let candidate = extract_possible_number(input);
     check_viable(candidate)?;
     let (plus, digits) = digits_of(candidate);
-    let (extracted, mut national) = extract_country_code(plus, digits, default)?;
+    let (extracted, mut national) = extract_country_code(p, plus, digits, default)?;
     if national.len() < MIN_NSN {
         return Err(PhoneProblem::TooShort);
     }
@@ -105,7 +131,7 @@ fn parse(input: &str, default: &Metadata) -> Result<(u16, String), PhoneProblem>
     };
     if let Some(meta) = meta {
         let mut potential = national.clone();
-        strip_national_prefix(&mut potential, meta);
+        strip_national_prefix(p, &mut potential, meta);
         if matches!(test_length(&potential, meta), Length::Possible | Length::TooLong) {
             national = potential;
         }
@@ -183,6 +209,7 @@ fn digits_of(candidate: &str) -> (bool, String) {
 /// libphonenumber's `maybeExtractCountryCode`, with the international-prefix (IDD) step.
 /// The code is `None` when the number had none (it is then read as in the default region).
 fn extract_country_code(
+    p: &Patterns,
     plus: bool,
     digits: String,
     default: &Metadata,
@@ -190,7 +217,7 @@ fn extract_country_code(
     if plus {
         return split_country_code(&digits).ok_or(PhoneProblem::UnknownCountryCode);
     }
-    if let Some(idd) = default.international_prefix().and_then(|p| anchored(p, false)) {
+    if let Some(idd) = default.international_prefix().and_then(|idd| p.anchored(idd, false)) {
         if let Some(m) = idd.find(&digits) {
             // A country code never starts with 0, so "8 10 ..." only counts as an IDD when followed by one.
             if m.start() == 0 && !digits[m.end()..].starts_with('0') && m.end() < digits.len() {
@@ -203,8 +230,8 @@ fn extract_country_code(
     if let Some(rest) = digits.strip_prefix(own.as_str()) {
         let general = default.general();
         let mut potential = rest.to_owned();
-        strip_national_prefix(&mut potential, default);
-        if (!full_match(general, &digits) && full_match(general, &potential))
+        strip_national_prefix(p, &mut potential, default);
+        if (!full_match(p, general, &digits) && full_match(p, general, &potential))
             || test_length(&digits, default) == Length::TooLong
         {
             return Ok((Some(default.country_code()), potential));
@@ -230,7 +257,7 @@ fn main_metadata(code: u16) -> Option<&'static Metadata> {
 }
 
 /// libphonenumber's `maybeStripNationalPrefixAndCarrierCode`, with its viability guard.
-fn strip_national_prefix(number: &mut String, meta: &Metadata) {
+fn strip_national_prefix(p: &Patterns, number: &mut String, meta: &Metadata) {
     // Where the metadata gives no pattern, libphonenumber parses with the national prefix itself.
     let pattern = match (meta.national_prefix_for_parsing(), meta.national_prefix()) {
         (Some(re), _) => re.to_owned(),
@@ -240,10 +267,10 @@ fn strip_national_prefix(number: &mut String, meta: &Metadata) {
     if number.is_empty() {
         return;
     }
-    let Some(re) = anchored(&pattern, false) else { return };
+    let Some(re) = p.anchored(&pattern, false) else { return };
     let Some(caps) = re.captures(number) else { return };
     let general = meta.general();
-    let viable_before = full_match(general, number);
+    let viable_before = full_match(p, general, number);
     let whole = caps.get(0).map_or(0, |m| m.end());
     let last_group = caps.len() - 1;
     let transformed = match meta.national_prefix_transform_rule() {
@@ -255,7 +282,7 @@ fn strip_national_prefix(number: &mut String, meta: &Metadata) {
         }
         _ => number[whole..].to_owned(),
     };
-    if viable_before && !full_match(general, &transformed) {
+    if viable_before && !full_match(p, general, &transformed) {
         return;
     }
     *number = transformed;
@@ -319,60 +346,65 @@ fn possible_lengths(meta: &Metadata) -> Lengths {
 }
 
 /// libphonenumber's `isValidNumber`: the region by leading digits, then a type whose pattern matches.
-fn is_valid(code: u16, national: &str) -> bool {
+fn is_valid(p: &Patterns, code: u16, national: &str) -> bool {
     let candidates: Vec<&Metadata> = regions::by_code(code).collect();
     let region = if candidates.len() == 1 {
         candidates.first().copied()
     } else {
         candidates.iter().copied().find(|meta| match meta.leading_digits() {
-            Some(lead) => anchored(lead, false).is_some_and(|re| re.is_match(national)),
-            None => has_type(meta, national),
+            Some(lead) => p.anchored(lead, false).is_some_and(|re| re.is_match(national)),
+            None => has_type(p, meta, national),
         })
     };
-    region.is_some_and(|meta| has_type(meta, national))
+    region.is_some_and(|meta| has_type(p, meta, national))
 }
 
 /// libphonenumber's `getNumberTypeHelper(...) != UNKNOWN`.
-fn has_type(meta: &Metadata, national: &str) -> bool {
+fn has_type(p: &Patterns, meta: &Metadata, national: &str) -> bool {
     let general = meta.general();
-    if !matches_desc(general, national, Lengths(0)) {
+    if !matches_desc(p, general, national, Lengths(0)) {
         return false;
     }
-    meta.types().any(|desc| matches_desc(desc, national, general.lengths()))
+    meta.types().any(|desc| matches_desc(p, desc, national, general.lengths()))
 }
 
 /// libphonenumber's `isNumberMatchingDesc`: a possible length and the whole number matching.
-fn matches_desc(desc: &Descriptor, national: &str, inherited: Lengths) -> bool {
+fn matches_desc(p: &Patterns, desc: &Descriptor, national: &str, inherited: Lengths) -> bool {
     let own = desc.lengths();
     let lengths = if own.is_empty() { inherited } else { own };
     if !lengths.is_empty() && !lengths.contains(national.len()) {
         return false;
     }
-    full_match(desc, national)
+    full_match(p, desc, national)
 }
 
 /// The whole number matches the descriptor's pattern (the crate's `is_match` accepts a prefix).
-fn full_match(desc: &Descriptor, number: &str) -> bool {
-    anchored(desc.pattern(), true).is_some_and(|re| re.is_match(number))
+fn full_match(p: &Patterns, desc: &Descriptor, number: &str) -> bool {
+    p.anchored(desc.pattern(), true).is_some_and(|re| re.is_match(number))
 }
 
-/// The metadata's patterns anchored at the start (and the end), compiled once each. Shared through an
+/// The metadata's patterns anchored at the start (and the end), each compiled once. Shared through an
 /// `Arc`: a cloned `Regex` would build its matching caches anew on every search.
-fn anchored(pattern: &str, whole: bool) -> Option<Arc<Regex>> {
+#[derive(Debug, Default)]
+pub struct Patterns {
     /// (pattern, whole-number) to the compiled pattern (`None`: it does not compile).
-    type Compiled = HashMap<(String, bool), Option<Arc<Regex>>>;
-    static CACHE: Lazy<RwLock<Compiled>> = Lazy::new(Default::default);
-    let key = (pattern.to_owned(), whole);
-    if let Some(found) = CACHE.read().ok().and_then(|c| c.get(&key).cloned()) {
-        return found;
+    compiled: RwLock<HashMap<(String, bool), Option<Arc<Regex>>>>,
+}
+
+impl Patterns {
+    fn anchored(&self, pattern: &str, whole: bool) -> Option<Arc<Regex>> {
+        let key = (pattern.to_owned(), whole);
+        if let Some(found) = self.compiled.read().ok().and_then(|c| c.get(&key).cloned()) {
+            return found;
+        }
+        // ASCII classes (`\d` = 0-9): the digits were normalised to ASCII, and regex's Unicode tables stay out.
+        let source = if whole { format!("^(?-u:{pattern})$") } else { format!("^(?-u:{pattern})") };
+        let compiled = Regex::new(&source).ok().map(Arc::new);
+        if let Ok(mut cache) = self.compiled.write() {
+            cache.insert(key, compiled.clone());
+        }
+        compiled
     }
-    // ASCII classes (`\d` = 0-9): the digits were normalised to ASCII, and regex's Unicode tables stay out.
-    let source = if whole { format!("^(?-u:{pattern})$") } else { format!("^(?-u:{pattern})") };
-    let compiled = Regex::new(&source).ok().map(Arc::new);
-    if let Ok(mut cache) = CACHE.write() {
-        cache.insert(key, compiled.clone());
-    }
-    compiled
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ impl FieldType {
 
 /// Checks one non-empty value; returns what to send, or why it is refused (a phrase that follows the
 /// value: `"8 916" is too short for a phone number`).
-pub fn check(ty: &FieldType, value: &str, mode: Mode, region: &str) -> Result<String, String> {
+pub fn check(ty: &FieldType, value: &str, mode: Mode, phones: &phone::Reader) -> Result<String, String> {
     let fixing = mode == Mode::Normalize;
     let canonical = |fixed: String| {
         if fixing || fixed == value {
@@ -106,7 +106,7 @@ pub fn check(ty: &FieldType, value: &str, mode: Mode, region: &str) -> Result<St
     };
     match ty {
         FieldType::Text | FieldType::Other(_) => Ok(value.to_owned()),
-        FieldType::Phone => canonical(phone::normalize(value, region).map_err(|p| p.describe())?),
+        FieldType::Phone => canonical(phones.normalize(value).map_err(|p| p.describe())?),
         FieldType::Email => {
             let fixed = email::normalize(value);
             if let Some(problem) = email::problem(&fixed) {
@@ -174,6 +174,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn ru() -> phone::Reader {
+        phone::Reader::new("RU")
+    }
+
     fn ty(kind: &str, params: Value) -> FieldType {
         FieldType::from_template(kind, &params)
     }
@@ -182,26 +186,26 @@ mod tests {
     fn numbers() {
         let n = ty("number", json!(null));
         for (given, sent) in [("7500", "7500"), (" -1.5 ", "-1.5"), ("1 234,50", "1234.50"), ("+12", "12")] {
-            assert_eq!(check(&n, given, Mode::Normalize, "RU").as_deref(), Ok(sent), "{given}");
+            assert_eq!(check(&n, given, Mode::Normalize, &ru()).as_deref(), Ok(sent), "{given}");
         }
         for bad in ["12abc", "inf", "NaN", "1e5", "1.", ".5", "1,2,3", "--1", ""] {
-            assert!(check(&n, bad, Mode::Normalize, "RU").is_err(), "{bad}");
+            assert!(check(&n, bad, Mode::Normalize, &ru()).is_err(), "{bad}");
         }
-        assert!(check(&n, "1 234,50", Mode::Strict, "RU").is_err());
-        assert!(check(&n, "1234.50", Mode::Strict, "RU").is_ok());
+        assert!(check(&n, "1 234,50", Mode::Strict, &ru()).is_err());
+        assert!(check(&n, "1234.50", Mode::Strict, &ru()).is_ok());
     }
 
     #[test]
     fn flags_and_lists() {
         let f = ty("flag", json!(null));
-        assert_eq!(check(&f, "Да", Mode::Normalize, "RU").as_deref(), Ok("true"));
-        assert_eq!(check(&f, "0", Mode::Normalize, "RU").as_deref(), Ok("false"));
-        assert!(check(&f, "1", Mode::Strict, "RU").is_err());
-        assert!(check(&f, "maybe", Mode::Normalize, "RU").is_err());
+        assert_eq!(check(&f, "Да", Mode::Normalize, &ru()).as_deref(), Ok("true"));
+        assert_eq!(check(&f, "0", Mode::Normalize, &ru()).as_deref(), Ok("false"));
+        assert!(check(&f, "1", Mode::Strict, &ru()).is_err());
+        assert!(check(&f, "maybe", Mode::Normalize, &ru()).is_err());
         let l = ty("list", json!({"forList": ["Silver", "Gold", "Platinum"]}));
-        assert_eq!(check(&l, " gold ", Mode::Normalize, "RU").as_deref(), Ok("Gold"));
-        assert!(check(&l, "gold", Mode::Strict, "RU").is_err());
-        let e = check(&l, "Bronze", Mode::Normalize, "RU").unwrap_err();
+        assert_eq!(check(&l, " gold ", Mode::Normalize, &ru()).as_deref(), Ok("Gold"));
+        assert!(check(&l, "gold", Mode::Strict, &ru()).is_err());
+        let e = check(&l, "Bronze", Mode::Normalize, &ru()).unwrap_err();
         assert!(e.contains("Silver, Gold, Platinum"), "{e}");
     }
 
