@@ -387,9 +387,11 @@ fn full_match(p: &Patterns, desc: &Descriptor, number: &str) -> bool {
 /// `Arc`: a cloned `Regex` would build its matching caches anew on every search.
 #[derive(Debug, Default)]
 pub struct Patterns {
-    /// (pattern, whole-number) to the compiled pattern (`None`: it does not compile).
-    compiled: RwLock<HashMap<(String, bool), Option<Arc<Regex>>>>,
+    compiled: RwLock<Compiled>,
 }
+
+/// (pattern, whole-number) to the compiled pattern (`None`: it does not compile).
+type Compiled = HashMap<(String, bool), Option<Arc<Regex>>>;
 
 impl Patterns {
     fn anchored(&self, pattern: &str, whole: bool) -> Option<Arc<Regex>> {
