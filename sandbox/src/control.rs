@@ -81,15 +81,21 @@ pub fn handle(shared: &Shared, req: &Request) -> Reply {
                 }
             }
             let mut core = shared.lock();
-            core.faults.extend(faults);
-            ok(json!({ "ok": true, "queued": core.faults.len() }))
+            match core.faults.push_all(faults) {
+                Ok(()) => ok(json!({ "ok": true, "queued": core.faults.len() })),
+                Err(e) => err(400, &e),
+            }
         }
-        ("GET", "/_sandbox/faults") => ok(serde_json::to_value(&shared.lock().faults).unwrap_or(Value::Null)),
+        ("GET", "/_sandbox/faults") => {
+            ok(serde_json::to_value(shared.lock().faults.items()).unwrap_or(Value::Null))
+        }
         ("DELETE", "/_sandbox/faults") => {
             shared.lock().faults.clear();
             ok(json!({ "ok": true }))
         }
-        ("GET", "/_sandbox/requests") => ok(serde_json::to_value(&shared.lock().log).unwrap_or(Value::Null)),
+        ("GET", "/_sandbox/requests") => {
+            ok(serde_json::to_value(shared.lock().log.entries()).unwrap_or(Value::Null))
+        }
         ("DELETE", "/_sandbox/requests") => {
             shared.lock().log.clear();
             ok(json!({ "ok": true }))

@@ -1,7 +1,4 @@
-//! Fault injection: what a fault is, which queued fault a request takes, and the reply of a `status`
-//! fault. Applying a fault to a request (sleeping, dropping, processing first) is the handler's job.
-
-use std::collections::VecDeque;
+//! Fault injection: what a fault is, which requests it hits, and the reply of a `status` fault. Applying a fault to a request (sleeping, dropping, processing first) is the handler's job.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -105,32 +102,19 @@ impl Fault {
         self.after_processing = true;
         self
     }
-}
 
-fn matches(fault_method: &str, method: &str, route: &Route) -> bool {
-    let m = fault_method.trim().to_ascii_lowercase();
-    let m = m.trim_end_matches('/');
-    m.is_empty()
-        || m == "*"
-        || m == method
-        || match route {
-            Route::Rest(op) => m == op,
-            _ => false,
-        }
-}
-
-/// The first queued fault matching the request, counted down (and removed when used up).
-pub(crate) fn take(queue: &mut VecDeque<Fault>, method: &str, route: &Route) -> Option<Fault> {
-    let i = queue.iter().position(|f| matches(&f.method, method, route))?;
-    let f = queue[i].clone();
-    match f.times {
-        0 => {}
-        1 => {
-            queue.remove(i);
-        }
-        _ => queue[i].times -= 1,
+    /// Whether this fault hits a request for `method` (the name in the request log) on `route`.
+    pub(crate) fn matches(&self, method: &str, route: &Route) -> bool {
+        let m = self.method.trim().to_ascii_lowercase();
+        let m = m.trim_end_matches('/');
+        m.is_empty()
+            || m == "*"
+            || m == method
+            || match route {
+                Route::Rest(op) => m == op,
+                _ => false,
+            }
     }
-    Some(f)
 }
 
 /// The reply of a `status` fault: an HTML page for 502/503/504 (like a real proxy), else the envelope.

@@ -47,7 +47,7 @@ pub(crate) fn handle_request(shared: &Shared, req: &Request) -> Action {
         let mut core = shared.lock();
         core.seq += 1;
         let seq = core.seq;
-        let fault = faults::take(&mut core.faults, &method, &route);
+        let fault = core.faults.take(&method, &route);
         let entry = RecordedRequest {
             seq,
             verb: req.verb.clone(),
@@ -56,11 +56,11 @@ pub(crate) fn handle_request(shared: &Shared, req: &Request) -> Action {
             content_type: params.kind.as_str().to_string(),
             auth_ok,
             has_authorization: auth.is_some(),
-            fields: params.flat.iter().cloned().collect(),
+            fields: request_log::recorded_fields(params.flat.iter()),
             status: None,
             fault: fault.as_ref().map(|f| f.kind.as_str().to_string()),
         };
-        request_log::record(&mut core.log, entry);
+        core.log.record(entry);
         (seq, fault)
     };
 
@@ -99,6 +99,6 @@ pub(crate) fn handle_request(shared: &Shared, req: &Request) -> Action {
             }
         },
     };
-    request_log::set_status(&mut shared.lock().log, seq, reply.status);
+    shared.lock().log.set_status(seq, reply.status);
     Action::Reply(reply)
 }

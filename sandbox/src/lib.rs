@@ -59,6 +59,7 @@ mod cards;
 mod config;
 mod control;
 mod envelope;
+mod fault_queue;
 mod faults;
 mod form;
 mod handler;
@@ -81,8 +82,9 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 pub use config::SandboxConfig;
+pub use fault_queue::{MAX_FAULTS, MAX_FAULT_BYTES};
 pub use faults::{Fault, FaultKind};
-pub use request_log::{RecordedRequest, MAX_LOGGED_REQUESTS};
+pub use request_log::{RecordedRequest, MAX_ENTRY_BYTES, MAX_LOGGED_BYTES, MAX_LOGGED_REQUESTS};
 use shared::Shared;
 
 /// The seeded loyalty template: one variable of every type (`%PHONE%` is unique).
@@ -134,9 +136,10 @@ impl Sandbox {
         &self.shared.config.token
     }
 
-    /// Queues a fault (same as `POST /_sandbox/faults`).
-    pub fn add_fault(&self, fault: Fault) {
-        self.shared.lock().faults.push_back(fault);
+    /// Queues a fault (same as `POST /_sandbox/faults`). `false` (and nothing queued) when the queue is
+    /// full: [`MAX_FAULTS`] faults or [`MAX_FAULT_BYTES`] of messages and bodies.
+    pub fn add_fault(&self, fault: Fault) -> bool {
+        self.shared.lock().faults.push_all(vec![fault]).is_ok()
     }
 
     /// Clears pending faults (same as `DELETE /_sandbox/faults`).
@@ -146,7 +149,7 @@ impl Sandbox {
 
     /// The request log (same as `GET /_sandbox/requests`).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.lock().log.clone()
+        self.shared.lock().log.entries().iter().cloned().collect()
     }
 
     /// Clears the request log (same as `DELETE /_sandbox/requests`).

@@ -1,6 +1,6 @@
 //! The log of API requests received (`GET /_sandbox/requests`), bounded.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
@@ -29,18 +29,92 @@ pub struct RecordedRequest {
     pub fault: Option<String>,
 }
 
-/// Appends an entry, first dropping the oldest tenth when the log is full: a sandbox left running under a
-/// benchmark must not grow without bound.
-pub(crate) fn record(log: &mut Vec<RecordedRequest>, entry: RecordedRequest) {
-    if log.len() >= MAX_LOGGED_REQUESTS {
-        log.drain(..MAX_LOGGED_REQUESTS / 10);
-    }
-    log.push(entry);
+/// The log holds at most this many bytes of recorded field names and values (the oldest entries go first).
+pub const MAX_LOGGED_BYTES: usize = 64 * 1024 * 1024;
+/// One entry records at most this many bytes of fields; a longer value is cut and says how much is missing.
+pub const MAX_ENTRY_BYTES: usize = 1024 * 1024;
+
+/// The request log, bounded in entries and in bytes: it holds what clients sent, and 100 000 requests of
+/// 32 MB each would otherwise stay in memory.
+#[derive(Default)]
+pub(crate) struct RequestLog {
+    entries: VecDeque<RecordedRequest>,
+    /// Field bytes held by `entries`.
+    bytes: usize,
 }
 
-/// Notes the status sent for request `seq` (if it is still in the log).
-pub(crate) fn set_status(log: &mut [RecordedRequest], seq: u64, status: u16) {
-    if let Some(entry) = log.iter_mut().rev().find(|e| e.seq == seq) {
-        entry.status = Some(status);
+fn field_bytes(e: &RecordedRequest) -> usize {
+    e.fields.iter().map(|(k, v)| k.len() + v.len()).sum()
+}
+
+/// The first `max` bytes of `s`, cut at a character boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The fields as recorded: at most [`MAX_ENTRY_BYTES`], cut values marked `…[N bytes not recorded]`, and
+/// fields past the budget replaced by one `…` field that counts them.
+pub(crate) fn recorded_fields<'a>(
+    flat: impl Iterator<Item = &'a (String, String)>,
+) -> BTreeMap<String, String> {
+    let all: BTreeMap<&str, &str> = flat.map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut out = BTreeMap::new();
+    let mut left = MAX_ENTRY_BYTES;
+    let mut skipped = 0usize;
+    for (k, v) in all {
+        if skipped > 0 || k.len() > left {
+            skipped += 1;
+            continue;
+        }
+        left -= k.len();
+        let value = if v.len() <= left {
+            v.to_string()
+        } else {
+            let kept = prefix(v, left);
+            format!("{kept}…[{} bytes not recorded]", v.len() - kept.len())
+        };
+        left = left.saturating_sub(value.len());
+        out.insert(k.to_string(), value);
+    }
+    if skipped > 0 {
+        out.insert("…".to_string(), format!("{skipped} more fields not recorded"));
+    }
+    out
+}
+
+impl RequestLog {
+    /// Appends an entry, first dropping the oldest ones while the log is full (in entries or bytes).
+    pub fn record(&mut self, entry: RecordedRequest) {
+        let size = field_bytes(&entry);
+        while !self.entries.is_empty()
+            && (self.entries.len() >= MAX_LOGGED_REQUESTS || self.bytes + size > MAX_LOGGED_BYTES)
+        {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= field_bytes(&old);
+            }
+        }
+        self.bytes += size;
+        self.entries.push_back(entry);
+    }
+
+    /// Notes the status sent for request `seq` (if it is still in the log).
+    pub fn set_status(&mut self, seq: u64, status: u16) {
+        if let Some(entry) = self.entries.iter_mut().rev().find(|e| e.seq == seq) {
+            entry.status = Some(status);
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes = 0;
+    }
+
+    /// The entries, oldest first.
+    pub fn entries(&self) -> &VecDeque<RecordedRequest> {
+        &self.entries
     }
 }

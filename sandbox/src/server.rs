@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::envelope::envelope_err;
 use crate::handler::{handle_request, Action};
@@ -19,8 +19,14 @@ const MAX_HEADERS: usize = 100;
 const MAX_BODY: usize = 32 * 1024 * 1024;
 const MAX_LINE: usize = 8 * 1024;
 const MAX_CONNS: usize = 512;
-/// How long a connection may stay silent (idle keep-alive, or a request that stalls) before it is closed.
-const READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a keep-alive connection may stay idle between requests before it is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// A request head must arrive whole within this time of its first byte (of the connection's start for the
+/// first request): clients send a head at once, and without a bound 530 half-sent heads dribbling a byte
+/// at a time held every connection slot and locked every new client out.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request body must arrive whole within this time of the end of its head.
+const BODY_TIMEOUT: Duration = Duration::from_secs(60);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
@@ -71,11 +77,22 @@ impl From<io::Error> for HttpErr {
 struct Conn {
     s: TcpStream,
     buf: Vec<u8>,
+    /// When the part being read (head or body) must be complete; `None` while idle between requests.
+    deadline: Option<Instant>,
 }
 
 impl Conn {
-    /// Reads more bytes into the buffer; 0 means end of stream.
+    /// Reads more bytes into the buffer; 0 means end of stream. `TimedOut` once the deadline has passed
+    /// (or nothing came for [`IDLE_TIMEOUT`] while idle).
     fn fill(&mut self) -> io::Result<usize> {
+        let wait = match self.deadline {
+            None => IDLE_TIMEOUT,
+            Some(d) => d.saturating_duration_since(Instant::now()),
+        };
+        if wait.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.s.set_read_timeout(Some(wait))?;
         let mut tmp = [0u8; 16 * 1024];
         loop {
             match self.s.read(&mut tmp) {
@@ -129,7 +146,8 @@ impl Conn {
                     }
                 }
             }
-            if body.len() + size > MAX_BODY {
+            // Checked: a chunk size near usize::MAX wrapped the sum past the limit (release builds).
+            if body.len().checked_add(size).is_none_or(|total| total > MAX_BODY) {
                 return Err(HttpErr::Bad(413, "Request body too large"));
             }
             let data = self.read_exact_n(size)?;
@@ -181,13 +199,20 @@ impl Conn {
                 }
             }
             let had = !self.buf.is_empty();
+            if had && self.deadline.is_none() {
+                self.deadline = Some(Instant::now() + HEAD_TIMEOUT);
+            }
             match self.fill() {
                 Ok(0) if !had => return Ok(None),
                 Ok(0) => return Err(HttpErr::Gone),
                 Ok(_) => {}
+                Err(e) if self.deadline.is_some() && is_timeout(&e) => {
+                    return Err(HttpErr::Bad(408, "Request head not received in time"))
+                }
                 Err(_) => return Err(HttpErr::Gone),
             }
         };
+        self.deadline = Some(Instant::now() + BODY_TIMEOUT);
         let chunked =
             req.header("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
         let length = match req.header("content-length") {
@@ -213,6 +238,7 @@ impl Conn {
         } else {
             Vec::new()
         };
+        self.deadline = None;
         Ok(Some(req))
     }
 }
@@ -234,6 +260,10 @@ fn write_reply(s: &mut TcpStream, head_only: bool, reply: &Reply, keep_alive: bo
     s.flush()
 }
 
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock)
+}
+
 fn keep_alive(req: &Request) -> bool {
     let conn = req.header("connection").unwrap_or("").to_ascii_lowercase();
     if req.version >= 1 {
@@ -244,10 +274,10 @@ fn keep_alive(req: &Request) -> bool {
 }
 
 fn serve_conn(shared: &Shared, stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
-    let mut conn = Conn { s: stream, buf: Vec::new() };
+    // A client connects to send a request: the first head is due at once, not after an idle minute.
+    let mut conn = Conn { s: stream, buf: Vec::new(), deadline: Some(Instant::now() + HEAD_TIMEOUT) };
     loop {
         if shared.shutting_down.load(Ordering::SeqCst) {
             break;

@@ -1,21 +1,21 @@
 //! What every connection thread shares: the configuration, the state behind one lock, the open connections.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::config::SandboxConfig;
-use crate::faults::Fault;
+use crate::fault_queue::FaultQueue;
 use crate::quota::Quota;
-use crate::request_log::RecordedRequest;
+use crate::request_log::RequestLog;
 use crate::state::State;
 
 /// Everything behind the one lock: API state, faults, log, quota.
 pub(crate) struct Core {
     pub state: State,
-    pub faults: VecDeque<Fault>,
-    pub log: Vec<RecordedRequest>,
+    pub faults: FaultQueue,
+    pub log: RequestLog,
     pub seq: u64,
     pub quota: Quota,
 }
@@ -25,8 +25,8 @@ impl Core {
     pub fn new(config: &SandboxConfig) -> Core {
         Core {
             state: State::seeded(),
-            faults: VecDeque::new(),
-            log: Vec::new(),
+            faults: FaultQueue::default(),
+            log: RequestLog::default(),
             seq: 0,
             quota: Quota::new(config.quota_per_hour, config.quota_status),
         }
