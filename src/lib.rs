@@ -29,6 +29,8 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod ffi;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod log;
 pub mod methods;
 pub mod models;

@@ -62,6 +62,8 @@ mod envelope;
 mod fault_queue;
 mod faults;
 mod form;
+#[doc(hidden)]
+pub mod fuzzing;
 mod handler;
 mod http;
 mod lookup;
