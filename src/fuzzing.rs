@@ -7,28 +7,16 @@
 
 use serde_json::{Map, Value};
 
-/// The envelope parser on one reply: `Ok(result as JSON text)` or the error object, both as the C ABI
-/// would hand them on. Also runs the parsers of known messages (quota, duplicated cards) on the message.
-pub fn envelope(http_status: u16, body: &[u8]) -> Result<String, Value> {
-    let tree = crate::response::interpret(http_status, body);
-    let raw = crate::response::interpret_raw(http_status, body);
-    match (&tree, &raw) {
-        (Ok(_), Err(e)) | (Err(e), Ok(_)) => {
-            // Both read the same envelope; only a result that is not JSON may tell them apart.
-            if e.status != crate::Status::Protocol {
-                panic!("interpret and interpret_raw disagree: {e:?}");
-            }
-        }
-        _ => {}
-    }
-    match raw {
-        Ok(raw) => Ok(raw.get().to_owned()),
-        Err(e) => {
-            let _ = crate::response::parse_quota_message(&e.message);
-            let _ = crate::response::parse_duplicated_cards(&e.message);
-            Err(e.to_json())
-        }
-    }
+/// The envelope parser on one reply, keeping `result` as text (what the C ABI hands on): `Ok(result as
+/// JSON text)` or the error object.
+pub fn envelope_raw(http_status: u16, body: &[u8]) -> Result<String, Value> {
+    crate::response::interpret_raw(http_status, body).map(|raw| raw.get().to_owned()).map_err(|e| e.to_json())
+}
+
+/// The envelope parser on one reply, `result` parsed (what the Rust API returns): `Ok(result)` or the
+/// error object.
+pub fn envelope_tree(http_status: u16, body: &[u8]) -> Result<Value, Value> {
+    crate::response::interpret(http_status, body).map_err(|e| e.to_json())
 }
 
 /// The known-message parsers on any text.

@@ -26,10 +26,25 @@ pub fn envelope(data: &[u8]) {
         [a, b, body @ ..] => (u16::from_le_bytes([*a, *b]), body),
         _ => (200, data),
     };
-    match passteam::fuzzing::envelope(status, body) {
+    let raw = passteam::fuzzing::envelope_raw(status, body);
+    let tree = passteam::fuzzing::envelope_tree(status, body);
+    match (&raw, &tree) {
         // The result is handed on as JSON text: it must be one JSON value.
-        Ok(text) => assert!(!text.trim().is_empty(), "an empty result text"),
-        Err(e) => assert_error_object(&e, None),
+        (Ok(text), Ok(_)) => assert!(!text.trim().is_empty(), "an empty result text"),
+        (Err(e), Err(e2)) => {
+            assert_error_object(e, None);
+            assert_eq!(e, e2, "both readings of a failed reply give the same error");
+            if let Some(message) = e["message"].as_str() {
+                passteam::fuzzing::message_parsers(message);
+            }
+        }
+        // Both read the same envelope; only a result the tree cannot hold (too deep) may tell them apart.
+        (Ok(_), Err(e)) => assert_eq!(
+            e["status"].as_i64(),
+            Some(i64::from(passteam::ffi::PASSTEAM_ERR_PROTOCOL)),
+            "only a result that cannot be parsed differs: {e}"
+        ),
+        (Err(e), Ok(v)) => panic!("the raw reading failed ({e}) where the tree succeeded ({v})"),
     }
     passteam::fuzzing::message_parsers(&String::from_utf8_lossy(body));
 }
@@ -136,8 +151,10 @@ unsafe fn take_json(s: *mut c_char) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("the library handed out broken JSON ({e}): {text}"))
 }
 
+/// The bytes up to the first NUL, as C sees them.
 fn c_string(bytes: &[u8]) -> CString {
-    CString::new(bytes).expect("split at NUL, so no NUL inside")
+    let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+    CString::new(&bytes[..end]).expect("cut at the first NUL")
 }
 
 /// C ABI entry points: the input is `config \0 method \0 params` (non-UTF-8 and broken JSON welcome).
