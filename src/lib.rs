@@ -25,19 +25,28 @@
 //! # Ok::<(), passteam::Error>(())
 //! ```
 
+pub mod batch;
+#[doc(hidden)]
+pub mod bench_support;
 pub mod client;
 pub mod config;
+pub mod diagnose;
+mod connector;
 pub mod error;
 pub mod ffi;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod json_shape;
 pub mod log;
 pub mod methods;
 pub mod models;
+mod multipart;
 pub mod quota;
+pub mod redact;
 pub mod request;
 pub mod resolver;
 pub mod response;
+pub mod retry;
 mod scenarios;
 pub mod transport;
 
