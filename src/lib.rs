@@ -30,8 +30,8 @@ pub mod batch;
 pub mod bench_support;
 pub mod client;
 pub mod config;
-pub mod diagnose;
 mod connector;
+pub mod diagnose;
 pub mod error;
 pub mod ffi;
 #[doc(hidden)]
