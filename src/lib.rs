@@ -30,10 +30,12 @@ pub mod batch;
 pub mod bench_support;
 pub mod client;
 pub mod config;
-pub mod diagnose;
 mod connector;
+pub mod diagnose;
 pub mod error;
 pub mod ffi;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod json_shape;
 pub mod log;
 pub mod methods;

@@ -10,8 +10,8 @@ mod diagnose;
 mod exports;
 mod operations;
 
-pub use diagnose::*;
 pub use batch::*;
+pub use diagnose::*;
 pub use exports::*;
 pub use operations::*;
 
