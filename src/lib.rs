@@ -38,6 +38,7 @@ pub mod resolver;
 pub mod response;
 mod scenarios;
 pub mod transport;
+pub mod webhook;
 
 pub use client::Client;
 pub use config::{BodyEncoding, Config, Endpoint, LogLevel, RetryPolicy, TlsRoots};
