@@ -32,5 +32,5 @@ mod tls;
 
 pub use config::WebhookConfig;
 pub use parse::{parse, WebhookEvent, EVENTS};
-pub use server::WebhookServer;
+pub use server::{EventHook, WebhookServer};
 pub use store::{Acked, Stored, WebhookStore};

@@ -27,6 +27,9 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// `next` looks at the store at least this often, so events written by another process are seen too.
 const STORE_POLL: Duration = Duration::from_millis(250);
 
+/// Called after each new event is committed (see [`WebhookServer::set_on_event`]).
+pub type EventHook = Arc<dyn Fn(&Value) + Send + Sync>;
+
 /// A running receiver. Dropping it (or [`WebhookServer::stop`]) stops listening; the store keeps every
 /// event that was not acknowledged, for the next start.
 pub struct WebhookServer {
@@ -45,7 +48,7 @@ struct Shared {
     arrivals: Mutex<u64>,
     arrived: Condvar,
     last_purge: Mutex<Instant>,
-    on_event: Mutex<Option<Arc<dyn Fn(&Value) + Send + Sync>>>,
+    on_event: Mutex<Option<EventHook>>,
 }
 
 impl WebhookServer {
@@ -123,7 +126,7 @@ impl WebhookServer {
 
     /// Calls `hook` (on a connection thread, after the commit) whenever a new event is stored; the 1C
     /// add-in raises its external event from it. The hook must return quickly.
-    pub fn set_on_event(&self, hook: Option<Arc<dyn Fn(&Value) + Send + Sync>>) {
+    pub fn set_on_event(&self, hook: Option<EventHook>) {
         *lock(&self.shared.on_event) = hook;
     }
 
@@ -237,6 +240,12 @@ fn serve(shared: &Shared, stream: TcpStream) {
 pub(crate) trait Connection: Deadlined {
     /// Ends the exchange so that the client reads the whole reply before the socket goes.
     fn finish(&mut self);
+
+    /// Whether a reply can be sent at all (not after a failed TLS handshake, where writing would wait
+    /// for a handshake that never completes).
+    fn can_reply(&self) -> bool {
+        true
+    }
 }
 
 pub(crate) struct PlainConnection(pub(crate) TcpStream);
@@ -289,7 +298,9 @@ fn exchange(shared: &Shared, connection: impl Connection) {
     let mut reader = RequestReader::new(connection);
     let reply = respond(shared, &mut reader);
     let stream = reader.stream();
-    let _ = write_reply(stream, reply.status, &reply.body.to_string(), reply.headers);
+    if stream.can_reply() {
+        let _ = write_reply(stream, reply.status, &reply.body.to_string(), reply.headers);
+    }
     stream.finish();
 }
 

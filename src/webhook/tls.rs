@@ -69,8 +69,14 @@ impl Deadlined for TlsConnection {
 
 impl Connection for TlsConnection {
     fn finish(&mut self) {
-        self.0.conn.send_close_notify();
-        let _ = self.0.flush();
+        if self.can_reply() {
+            self.0.conn.send_close_notify();
+            let _ = self.0.flush();
+        }
         linger_close(&mut self.0.sock);
+    }
+
+    fn can_reply(&self) -> bool {
+        !self.0.conn.is_handshaking()
     }
 }
