@@ -34,6 +34,7 @@ from .errors import (
     error_from_json,
 )
 from .types import Card, IssueResult, Page, Template, UpdateResult
+from .webhooks import WEBHOOK_EVENTS, WebhookReceiver, parse_webhook
 
 __all__ = [
     "Client",
@@ -63,6 +64,9 @@ __all__ = [
     "library_path",
     "debug_panic",
     "LibraryLoadError",
+    "WebhookReceiver",
+    "parse_webhook",
+    "WEBHOOK_EVENTS",
 ]
 
 LibraryLoadError = _native.LibraryLoadError
