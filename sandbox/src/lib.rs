@@ -23,6 +23,8 @@
 //! * `POST /_sandbox/reset` — seeded state, no faults, empty log, quota back to the start-up config.
 //! * `POST /_sandbox/quota` — `{"per_hour": N|null, "status": 429}`; `GET /_sandbox/quota`.
 //! * `GET /_sandbox/info` — base URL, token, credentials, seeded ids.
+//! * `POST`/`GET`/`DELETE /_sandbox/webhooks`, `POST /_sandbox/install` — card changes posted as webhooks
+//!   (see the `webhooks` module).
 //!
 //! # Seeded state
 //! * [`TEMPLATE_LOYALTY`]: `%CLIENT_NAME%` text, `%PHONE%` phone (unique), `%EMAIL%` email, `%BIRTHDAY%`
@@ -45,6 +47,7 @@ mod control;
 mod form;
 mod server;
 mod state;
+mod webhooks;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -238,6 +241,8 @@ pub(crate) struct Shared {
     pub shutting_down: AtomicBool,
     pub conns: Mutex<HashMap<u64, TcpStream>>,
     pub next_conn: AtomicU64,
+    /// Where card changes are posted as webhooks (set through `/_sandbox/webhooks`).
+    pub webhooks: Arc<webhooks::Webhooks>,
 }
 
 impl Shared {
@@ -247,6 +252,7 @@ impl Shared {
     }
 
     pub fn reset(&self) {
+        self.webhooks.clear();
         let mut core = self.lock();
         core.state = state::State::seeded();
         core.faults.clear();
@@ -288,6 +294,7 @@ impl Sandbox {
             shutting_down: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
+            webhooks: Arc::default(),
         });
         let s2 = shared.clone();
         let accept = std::thread::Builder::new()
