@@ -30,6 +30,10 @@ static const char* const METHODS[][2] = {
     {"ПолучитьСписокТоваров", "ListProducts"},
     {"ВыдатьКарту", "IssueCard"},
     {"ОбновитьКлиента", "UpdateClient"},
+    {"ЗапуститьВебхуки", "StartWebhooks"},
+    {"ОстановитьВебхуки", "StopWebhooks"},
+    {"СледующийВебхук", "NextWebhook"},
+    {"ПодтвердитьВебхук", "AckWebhook"},
 };
 
 static const char* const PROPS[][2] = {
