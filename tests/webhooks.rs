@@ -371,3 +371,12 @@ fn https_with_a_certificate_and_key_file() {
     assert_eq!(server.pending().unwrap(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn next_with_an_endless_timeout_does_not_panic() {
+    let store = store_path("endless");
+    let server = start(&store, json!({}));
+    assert_eq!(post(server.local_addr(), SECRET, &webhook("endless", "createCard", "c")).status, 200);
+    assert_eq!(next_id(&server, u64::MAX).as_deref(), Some("endless"));
+    assert!(server.next(Duration::MAX).unwrap().is_some());
+}

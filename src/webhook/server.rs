@@ -26,6 +26,8 @@ const PURGE_EVERY: Duration = Duration::from_secs(3600);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// `next` looks at the store at least this often, so events written by another process are seen too.
 const STORE_POLL: Duration = Duration::from_millis(250);
+/// What an unrepresentable timeout becomes: long enough to be "forever" for a host's loop.
+const FOREVER: Duration = Duration::from_secs(100 * 365 * 86_400);
 
 /// Called after each new event is committed (see [`WebhookServer::set_on_event`]).
 pub type EventHook = Arc<dyn Fn(&Value) + Send + Sync>;
@@ -97,7 +99,8 @@ impl WebhookServer {
     /// The oldest event not yet acknowledged, waiting up to `timeout` for one to arrive; `None` if none
     /// came. The same event is returned again until [`WebhookServer::ack`] is called with its webhookId.
     pub fn next(&self, timeout: Duration) -> Result<Option<Value>> {
-        let deadline = Instant::now() + timeout;
+        // A timeout too long to add to now (Duration::MAX) means "wait as long as it takes".
+        let deadline = Instant::now().checked_add(timeout).unwrap_or_else(|| Instant::now() + FOREVER);
         loop {
             let seen = *lock(&self.shared.arrivals);
             if let Some(event) = self.shared.store.oldest_pending()? {
