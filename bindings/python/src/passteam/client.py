@@ -13,6 +13,7 @@ import warnings
 from typing import Any, Callable, Generator, Mapping, Optional, TypeVar, cast
 
 from ._handle import Handle, timeout_to_ms
+from .errors import ERR_INVALID_JSON, ERR_PROTOCOL, InvalidJsonError, ProtocolError
 from ._names import to_camel
 from .types import Card, DeleteResult, IssueResult, Page, Template, UpdateResult
 
@@ -126,8 +127,12 @@ class Client:
         return self._handle.call(method, params_json, timeout)
 
     def _invoke(self, method: str, params: Mapping[str, Any], timeout: Optional[float]) -> Any:
-        text = self._handle.call(method, json.dumps(params, ensure_ascii=False, separators=(",", ":")), timeout)
-        return json.loads(text)
+        try:
+            params_json = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
+        except (RecursionError, ValueError) as exc:
+            # Nested too deep, or circular: a caller's mistake, reported like any other bad params.
+            raise InvalidJsonError(f"params cannot be sent as JSON: {exc}", {"status": ERR_INVALID_JSON}) from None
+        return _decode_result(method, self._handle.call(method, params_json, timeout))
 
     def _op(self, wire: str, timeout: Optional[float], extra: Mapping[str, Any], **named: Any) -> Any:
         return self._invoke(wire, _wire_params(named, extra), timeout)
@@ -449,3 +454,15 @@ class Client:
 
 def _deprecated(name: str, instead: str) -> None:
     warnings.warn(f"{name} is deprecated by Passteam; use {instead}", DeprecationWarning, stacklevel=3)
+
+
+def _decode_result(method: str, text: str) -> Any:
+    """The result's JSON text as Python values. The core already refuses replies nested deeper than 128
+    levels; this only keeps a decoder failure (a deep call stack, a broken text) a :class:`PassteamError`
+    rather than a bare ``RecursionError``."""
+    try:
+        return json.loads(text)
+    except (RecursionError, ValueError) as exc:
+        raise ProtocolError(
+            f"{method}: the result cannot be decoded: {type(exc).__name__}", {"status": ERR_PROTOCOL}
+        ) from None
