@@ -25,14 +25,20 @@
 //! # Ok::<(), passteam::Error>(())
 //! ```
 
+pub mod batch;
+#[doc(hidden)]
+pub mod bench_support;
 pub mod client;
 pub mod config;
+pub mod diagnose;
+mod connector;
 pub mod error;
 pub mod ffi;
 pub mod json_shape;
 pub mod log;
 pub mod methods;
 pub mod models;
+mod multipart;
 pub mod quota;
 pub mod redact;
 pub mod request;
