@@ -9,9 +9,8 @@
 //! `{"cardId", "installed": true|false}` posts installCard / unInstallCard, as a phone adding or removing
 //! the card from its wallet would. Only loopback URLs are accepted: the sandbox never posts elsewhere.
 
-use crate::api::Reply;
-use crate::server::Request;
-use crate::Shared;
+use crate::http::{Reply, Request};
+use crate::shared::Shared;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
