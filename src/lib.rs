@@ -50,6 +50,7 @@ pub mod retry;
 mod scenarios;
 pub mod transport;
 pub mod validation;
+pub mod webhook;
 
 pub use client::Client;
 pub use config::{BodyEncoding, Config, Endpoint, LogLevel, RetryPolicy, TlsRoots};

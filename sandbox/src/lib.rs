@@ -35,6 +35,8 @@
 //! * `POST /_sandbox/reset` — seeded state, no faults, empty log, quota back to the start-up config.
 //! * `POST /_sandbox/quota` — `{"per_hour": N|null, "status": 429}`; `GET /_sandbox/quota`.
 //! * `GET /_sandbox/info` — base URL, token, credentials, seeded ids.
+//! * `POST`/`GET`/`DELETE /_sandbox/webhooks`, `POST /_sandbox/install` — card changes posted as webhooks
+//!   (see the `webhooks` module).
 //!
 //! # Seeded state
 //! * [`TEMPLATE_LOYALTY`]: `%CLIENT_NAME%` text, `%PHONE%` phone (unique), `%EMAIL%` email, `%BIRTHDAY%`
@@ -78,6 +80,7 @@ mod shared;
 mod state;
 mod templates;
 mod types;
+mod webhooks;
 
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::Ordering;
