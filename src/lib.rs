@@ -49,6 +49,7 @@ pub mod response;
 pub mod retry;
 mod scenarios;
 pub mod transport;
+pub mod validation;
 pub mod webhook;
 
 pub use client::Client;

@@ -79,6 +79,7 @@ mod server;
 mod shared;
 mod state;
 mod templates;
+mod types;
 mod webhooks;
 
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -123,7 +124,7 @@ impl Sandbox {
             .spawn(move || server::accept_loop(listener, s2))?;
         // Load libphonenumber's metadata off the request path, so the first phone check is not slow.
         let _ = std::thread::Builder::new().name("passteam-sandbox-warmup".into()).spawn(|| {
-            let _ = phonenumber::parse(None, "+79123456789");
+            types::warm_up();
         });
         Ok(Sandbox { shared, port, accept: Some(accept) })
     }

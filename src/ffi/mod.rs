@@ -27,7 +27,8 @@ pub const PASSTEAM_OK: i32 = 0;
 pub const PASSTEAM_ERR_INVALID_ARGUMENT: i32 = 1;
 /// The params or config text is not JSON, or not a JSON object.
 pub const PASSTEAM_ERR_INVALID_JSON: i32 = 2;
-/// A required parameter is missing or has the wrong type (checked before anything is sent).
+/// A required parameter is missing or has the wrong type, or card variables do not fit the template
+/// (checked before anything is sent; details.problems lists every refused variable).
 pub const PASSTEAM_ERR_VALIDATION: i32 = 3;
 /// DNS, connect, TLS, a broken connection, or a 502/503/504 from the gateway.
 pub const PASSTEAM_ERR_TRANSPORT: i32 = 4;
