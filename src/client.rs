@@ -21,6 +21,8 @@ pub struct Client {
     agent: ureq::Agent,
     quota: Quota,
     logger: Option<Logger>,
+    /// The outbox, circuit breaker and last-known cards (issue 12); `None` when none is configured.
+    pub(crate) offline: Option<crate::outbox::Offline>,
 }
 
 impl Client {
@@ -40,7 +42,8 @@ impl Client {
             _ => None,
         };
         let quota = Quota::new(config.quota_per_hour, config.quota_per_day);
-        Ok(Client { config, agent, quota, logger })
+        let offline = crate::outbox::Offline::open(&config)?;
+        Ok(Client { config, agent, quota, logger, offline })
     }
 
     /// Builds a client from the JSON config text every host passes (empty text = defaults).
@@ -89,9 +92,23 @@ impl Client {
     /// on, without parsing the result into a tree and printing it again.
     pub fn call_json(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<Box<RawValue>> {
         let (m, params, deadline) = self.resolve(method, params, timeout)?;
+        if let Some(offline) = &self.offline {
+            // issue 12: the outbox decides whether to send, queue, or answer a last-known card.
+            return offline.call(self, m, params, deadline).map_err(|e| self.redact(e));
+        }
+        self.send(m, &params, deadline)
+    }
+
+    /// One call sent now, past the outbox: what every call did before issue 12, and what the replay uses.
+    pub(crate) fn send(
+        &self,
+        m: &'static Method,
+        params: &Map<String, Value>,
+        deadline: Instant,
+    ) -> Result<Box<RawValue>> {
         let result = match m.kind {
-            Kind::Scenario => scenarios::run(self, m, &params, deadline).map(|v| to_raw(&v)),
-            _ => self.invoke_raw(m, &params, deadline),
+            Kind::Scenario => scenarios::run(self, m, params, deadline).map(|v| to_raw(&v)),
+            _ => self.invoke_raw(m, params, deadline),
         };
         result.map_err(|e| self.redact(e))
     }

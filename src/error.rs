@@ -23,12 +23,14 @@ pub enum Status {
     RateLimited = 9,
     Api = 10,
     Protocol = 11,
+    /// Not an error: a mutating call that could not be delivered now was stored in the outbox (issue 12).
+    Queued = 12,
     Internal = 99,
 }
 
 impl Status {
     /// Every status, in numeric order (tests and bindings walk it).
-    pub const ALL: [Status; 13] = [
+    pub const ALL: [Status; 14] = [
         Status::Ok,
         Status::InvalidArgument,
         Status::InvalidJson,
@@ -41,6 +43,7 @@ impl Status {
         Status::RateLimited,
         Status::Api,
         Status::Protocol,
+        Status::Queued,
         Status::Internal,
     ];
 
@@ -69,6 +72,7 @@ impl Status {
             Status::RateLimited => "PASSTEAM_ERR_RATE_LIMITED",
             Status::Api => "PASSTEAM_ERR_API",
             Status::Protocol => "PASSTEAM_ERR_PROTOCOL",
+            Status::Queued => "PASSTEAM_QUEUED",
             Status::Internal => "PASSTEAM_ERR_INTERNAL",
         }
     }
@@ -99,6 +103,8 @@ pub struct Error {
     pub outcome: Option<Outcome>,
     /// For rate limiting: how long to wait before the budget allows another request.
     pub retry_after_ms: Option<u64>,
+    /// For `Queued`: the outbox entry that holds the call (top-level `"outbox_id"` in the JSON).
+    pub outbox_id: Option<i64>,
 }
 
 /// The result type of every fallible operation in this crate.
@@ -116,6 +122,7 @@ impl Error {
             details: Map::new(),
             outcome: None,
             retry_after_ms: None,
+            outbox_id: None,
         }
     }
 
@@ -130,6 +137,11 @@ impl Error {
     /// A parameter check failed; `field` names the parameter for programs that want to show it.
     pub fn validation(field: &str, message: impl Into<String>) -> Error {
         Error::new(Status::Validation, message).with_detail("field", Value::from(field))
+    }
+
+    /// Whether the call was stored in the outbox rather than failed (status `PASSTEAM_QUEUED`).
+    pub fn is_queued(&self) -> bool {
+        self.status == Status::Queued
     }
 
     pub fn internal(message: impl Into<String>) -> Error {
@@ -168,6 +180,9 @@ impl Error {
         if let Some(ms) = self.retry_after_ms {
             obj.insert("retry_after_ms".into(), Value::from(ms));
         }
+        if let Some(id) = self.outbox_id {
+            obj.insert("outbox_id".into(), Value::from(id));
+        }
         doc
     }
 }
@@ -202,6 +217,7 @@ mod tests {
                 (9, "PASSTEAM_ERR_RATE_LIMITED"),
                 (10, "PASSTEAM_ERR_API"),
                 (11, "PASSTEAM_ERR_PROTOCOL"),
+                (12, "PASSTEAM_QUEUED"),
                 (99, "PASSTEAM_ERR_INTERNAL"),
             ]
         );

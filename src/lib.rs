@@ -32,6 +32,7 @@ pub mod ffi;
 pub mod log;
 pub mod methods;
 pub mod models;
+pub mod outbox;
 pub mod quota;
 pub mod request;
 pub mod resolver;
@@ -40,7 +41,7 @@ mod scenarios;
 pub mod transport;
 
 pub use client::Client;
-pub use config::{BodyEncoding, Config, Endpoint, LogLevel, RetryPolicy, TlsRoots};
+pub use config::{BodyEncoding, Config, Endpoint, LogLevel, OutboxReplay, RetryPolicy, TlsRoots};
 pub use error::{Error, Outcome, Result, Status};
 pub use methods::{Method, METHODS};
 

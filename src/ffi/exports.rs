@@ -47,7 +47,9 @@ pub extern "C" fn passteam_status_name(status: i32) -> *const c_char {
 /// "path", "verb", "body_encoding"}}), allow_insecure_http (false: plain http:// only for 127.0.0.0/8, ::1,
 /// localhost), max_attempts (3), retry_base_delay_ms (200), retry_max_delay_ms (2000), quota_per_hour
 /// (30000), quota_per_day (350000), tls_roots ("bundled" or "system"), ca_bundle (PEM path), log_file,
-/// log_level ("off", "error", "info", "debug"). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
+/// log_level ("off", "error", "info", "debug"). Offline (see the README's "Offline"): outbox_path (SQLite file;
+/// the outbox is off when absent), outbox_replay ("background" default, or "manual"), breaker_failures (3),
+/// breaker_cooldown_ms (30000), stale_reads (false). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
 ///
 /// On PASSTEAM_OK, *out_client receives the client (free it with passteam_client_free) and *out_error_json,
 /// if out_error_json is not NULL, is set to NULL. On failure *out_client is set to NULL and *out_error_json
