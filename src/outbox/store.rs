@@ -375,3 +375,71 @@ fn no_entry(id: i64) -> Error {
     Error::new(Status::NotFound, format!("outbox: no entry {id} (or it is being sent right now)"))
         .with_detail("outbox_id", Value::from(id))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn temp_store() -> Store {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "passteam-store-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Store::open(&dir.join("outbox.sqlite")).unwrap()
+    }
+
+    fn update(bonus: i64) -> Map<String, Value> {
+        json!({"cardId": "c1", "values": {"BONUS": bonus}}).as_object().cloned().unwrap()
+    }
+
+    const LEASE: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn a_value_merged_while_its_entry_is_in_flight_is_sent_again_not_lost() {
+        let store = temp_store();
+        let id = store.enqueue("updatecard", &update(1), Some("card:c1"), &json!({})).unwrap();
+        let claimed = store.claim_next("me", LEASE).unwrap().unwrap();
+        assert_eq!(claimed.id, id);
+        // The till sells again while bonus 1 is on the wire: it merges into the entry being sent.
+        assert_eq!(store.enqueue("updatecard", &update(2), Some("card:c1"), &json!({})).unwrap(), id);
+        assert!(!store.complete(&claimed, "me").unwrap(), "the merged value still has to go");
+        let again = store.claim_next("me", LEASE).unwrap().expect("due again at once");
+        assert_eq!(again.params["values"]["%BONUS%"], 2);
+        assert!(store.complete(&again, "me").unwrap());
+        assert_eq!(store.stats().unwrap()["pending"], 0);
+    }
+
+    #[test]
+    fn one_customer_replays_in_order_and_one_claimant_at_a_time() {
+        let store = temp_store();
+        let first = store.enqueue("issuecard", &update(1), Some("card:c1"), &json!({})).unwrap();
+        let second = store.enqueue("updatecard", &update(2), Some("card:c1"), &json!({})).unwrap();
+        let other = store.enqueue("updatecard", &update(3), Some("card:c2"), &json!({})).unwrap();
+        assert_ne!(first, second, "an update does not merge into an issuecard");
+        let a = store.claim_next("a", LEASE).unwrap().unwrap();
+        assert_eq!(a.id, first);
+        let b = store.claim_next("b", LEASE).unwrap().unwrap();
+        assert_eq!(b.id, other, "c1's update waits for its issuecard; c2 does not");
+        assert!(store.claim_next("b", LEASE).unwrap().is_none());
+        assert!(store.complete(&a, "a").unwrap());
+        assert_eq!(store.claim_next("b", LEASE).unwrap().unwrap().id, second);
+    }
+
+    #[test]
+    fn a_dead_claimants_entry_comes_back_after_its_lease_marked_interrupted() {
+        let store = temp_store();
+        store.enqueue("updatecard", &update(1), Some("card:c1"), &json!({})).unwrap();
+        let lost = store.claim_next("killed", Duration::from_millis(30)).unwrap().unwrap();
+        assert!(!lost.interrupted);
+        assert!(store.claim_next("me", LEASE).unwrap().is_none(), "not while the lease runs");
+        std::thread::sleep(Duration::from_millis(60));
+        let back = store.claim_next("me", LEASE).unwrap().unwrap();
+        assert!(back.interrupted);
+        assert!(!store.complete(&lost, "killed").unwrap(), "the old claimant no longer owns it");
+        assert!(store.complete(&back, "me").unwrap());
+    }
+}
