@@ -33,11 +33,14 @@ from .errors import (
     ValidationError,
     error_from_json,
 )
+from .outbox import Queued, QueuedText
 from .types import Card, IssueResult, Page, Template, UpdateResult
 
 __all__ = [
     "Client",
     "OPERATIONS",
+    "Queued",
+    "QueuedText",
     "PassteamError",
     "InvalidArgumentError",
     "InvalidJsonError",

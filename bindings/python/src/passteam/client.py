@@ -14,6 +14,7 @@ from typing import Any, Callable, Generator, Mapping, Optional, TypeVar, cast
 
 from ._handle import Handle, timeout_to_ms
 from ._names import to_camel
+from .outbox import Queued, QueuedText
 from .types import Card, DeleteResult, IssueResult, Page, Template, UpdateResult
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -127,10 +128,41 @@ class Client:
 
     def _invoke(self, method: str, params: Mapping[str, Any], timeout: Optional[float]) -> Any:
         text = self._handle.call(method, json.dumps(params, ensure_ascii=False, separators=(",", ":")), timeout)
+        if isinstance(text, QueuedText):
+            return Queued.from_json(text)
         return json.loads(text)
 
     def _op(self, wire: str, timeout: Optional[float], extra: Mapping[str, Any], **named: Any) -> Any:
         return self._invoke(wire, _wire_params(named, extra), timeout)
+
+    # -- the offline outbox (config outbox_path; see passteam.Queued) ---------------------------------
+
+    def outbox_flush(self, max_seconds: float = 5.0) -> dict[str, int]:
+        """Replays the queued calls that are due, for at most ``max_seconds``.
+
+        Returns ``{"sent", "failed", "pending", "dead"}``. Raises :class:`~passteam.InvalidArgumentError`
+        when the client has no ``outbox_path``.
+        """
+        max_ms = max(0, min(int(max_seconds * 1000), 0xFFFFFFFF))
+        return cast("dict[str, int]", self._handle.outbox("flush", max_ms))
+
+    def outbox_stats(self) -> dict[str, Any]:
+        """``{"pending", "dead", "oldest_age_ms", "last_error"}``."""
+        return cast("dict[str, Any]", self._handle.outbox("stats"))
+
+    def outbox_list(self, state: Optional[str] = None, limit: Optional[int] = None) -> list[dict[str, Any]]:
+        """The queued entries, oldest first: ``id``, ``method``, ``params``, ``state`` (``"pending"`` or
+        ``"dead"``), ``attempts``, ``last_error``, ``created_at``."""
+        flt = {key: value for key, value in (("state", state), ("limit", limit)) if value is not None}
+        return cast("list[dict[str, Any]]", self._handle.outbox("list", json.dumps(flt).encode("utf-8")))
+
+    def outbox_retry(self, outbox_id: int) -> dict[str, Any]:
+        """Puts an entry (a dead one, typically) back in line."""
+        return cast("dict[str, Any]", self._handle.outbox("retry", int(outbox_id)))
+
+    def outbox_discard(self, outbox_id: int) -> dict[str, Any]:
+        """Removes an entry for good."""
+        return cast("dict[str, Any]", self._handle.outbox("discard", int(outbox_id)))
 
     # -- pagination -------------------------------------------------------------------------------
 
