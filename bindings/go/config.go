@@ -51,6 +51,15 @@ type Config struct {
 	// LogFile and LogLevel ("off", "error", "info", "debug") turn on the library's log.
 	LogFile  string
 	LogLevel string
+	// Offline (see OutboxFlush and ErrQueued). OutboxPath is the outbox's SQLite file (off when
+	// empty); OutboxReplay is "background" (default) or "manual"; BreakerFailures (3) consecutive
+	// network failures open the circuit breaker for BreakerCooldown (30s); StaleReads lets GetCard
+	// answer the last-known card when Passteam cannot be reached.
+	OutboxPath      string
+	OutboxReplay    string
+	BreakerFailures int
+	BreakerCooldown time.Duration
+	StaleReads      bool
 }
 
 // Endpoint places one REST operation (sales, products): any zero field keeps the default.
@@ -96,6 +105,11 @@ type configJSON struct {
 	CABundle          string              `json:"ca_bundle,omitempty"`
 	LogFile           string              `json:"log_file,omitempty"`
 	LogLevel          string              `json:"log_level,omitempty"`
+	OutboxPath        string              `json:"outbox_path,omitempty"`
+	OutboxReplay      string              `json:"outbox_replay,omitempty"`
+	BreakerFailures   int                 `json:"breaker_failures,omitempty"`
+	BreakerCooldownMS uint64              `json:"breaker_cooldown_ms,omitempty"`
+	StaleReads        bool                `json:"stale_reads,omitempty"`
 }
 
 // millis rounds a positive duration up to whole milliseconds, so that 1µs never becomes "use the
@@ -130,5 +144,10 @@ func (c Config) marshal() ([]byte, error) {
 		CABundle:          c.CABundle,
 		LogFile:           c.LogFile,
 		LogLevel:          c.LogLevel,
+		OutboxPath:        c.OutboxPath,
+		OutboxReplay:      c.OutboxReplay,
+		BreakerFailures:   c.BreakerFailures,
+		BreakerCooldownMS: millis(c.BreakerCooldown),
+		StaleReads:        c.StaleReads,
 	})
 }
