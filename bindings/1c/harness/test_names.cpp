@@ -30,6 +30,11 @@ static const char* const METHODS[][2] = {
     {"ПолучитьСписокТоваров", "ListProducts"},
     {"ВыдатьКарту", "IssueCard"},
     {"ОбновитьКлиента", "UpdateClient"},
+    {"ОчередьОтправить", "OutboxFlush"},
+    {"ОчередьСостояние", "OutboxStats"},
+    {"ОчередьСписок", "OutboxList"},
+    {"ОчередьПовторить", "OutboxRetry"},
+    {"ОчередьУдалить", "OutboxDiscard"},
 };
 
 static const char* const PROPS[][2] = {

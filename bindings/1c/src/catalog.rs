@@ -82,7 +82,33 @@ pub enum Action {
     Call,
     /// One operation of the table: `(ПараметрыJSON)` / `(ParamsJSON)`.
     Operation(&'static Method),
+    /// One of the offline outbox's operations (issue 12).
+    Outbox(OutboxOp),
 }
+
+/// The outbox methods, after the operations: flush, stats, list, retry, discard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxOp {
+    /// `ОчередьОтправить(МаксМс)` / `OutboxFlush(MaxMs)`: replay what is due.
+    Flush,
+    /// `ОчередьСостояние()` / `OutboxStats()`.
+    Stats,
+    /// `ОчередьСписок(ФильтрJSON)` / `OutboxList(FilterJSON)`.
+    List,
+    /// `ОчередьПовторить(Ид)` / `OutboxRetry(Id)`: a dead entry back in line.
+    Retry,
+    /// `ОчередьУдалить(Ид)` / `OutboxDiscard(Id)`.
+    Discard,
+}
+
+/// The outbox methods with their English and Russian names.
+pub const OUTBOX_METHODS: &[(OutboxOp, &str, &str)] = &[
+    (OutboxOp::Flush, "OutboxFlush", "ОчередьОтправить"),
+    (OutboxOp::Stats, "OutboxStats", "ОчередьСостояние"),
+    (OutboxOp::List, "OutboxList", "ОчередьСписок"),
+    (OutboxOp::Retry, "OutboxRetry", "ОчередьПовторить"),
+    (OutboxOp::Discard, "OutboxDiscard", "ОчередьУдалить"),
+];
 
 impl Action {
     /// The number of parameters the platform is told about.
@@ -90,11 +116,13 @@ impl Action {
         match self {
             Action::Call => 3,
             Action::Operation(_) => 1,
+            Action::Outbox(OutboxOp::Stats) => 0,
+            Action::Outbox(_) => 1,
         }
     }
 }
 
-/// The method list: `Выполнить` / `Call` first, then the operations in the table's order.
+/// The method list: `Выполнить` / `Call` first, then the operations in the table's order, then the outbox's.
 pub fn methods() -> Vec<(Names, Action)> {
     let call = (Names { english: "Call".into(), russian: "Выполнить".into() }, Action::Call);
     let operations = passteam::METHODS.iter().map(|m| {
@@ -104,7 +132,10 @@ pub fn methods() -> Vec<(Names, Action)> {
         let russian = russian_name(m.name).map_or_else(|| english.clone(), str::to_owned);
         (Names { english, russian }, Action::Operation(m))
     });
-    std::iter::once(call).chain(operations).collect()
+    let outbox = OUTBOX_METHODS
+        .iter()
+        .map(|(op, en, ru)| (Names { english: (*en).into(), russian: (*ru).into() }, Action::Outbox(*op)));
+    std::iter::once(call).chain(operations).chain(outbox).collect()
 }
 
 /// The property names, for the platform.
@@ -134,8 +165,9 @@ mod tests {
     #[test]
     fn method_list_follows_the_core_table() {
         let list = methods();
-        assert_eq!(list.len(), passteam::METHODS.len() + 1);
+        assert_eq!(list.len(), passteam::METHODS.len() + 1 + OUTBOX_METHODS.len());
         assert_eq!(list[0].1, Action::Call);
+        let list: Vec<_> = list.into_iter().filter(|(_, a)| !matches!(a, Action::Outbox(_))).collect();
         // The same operations as passteam_methods_json(), in its order, with the contract's names.
         let described = passteam::ffi::methods_json();
         let described = described.as_array().expect("an array");
