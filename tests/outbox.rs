@@ -320,6 +320,8 @@ fn stale_reads_answer_the_last_known_card_with_the_queued_updates_applied() {
     let card_id = card["cardId"].as_str().unwrap().to_owned();
     let fresh = up.call("getcard", json!({"cardId": card_id})).unwrap();
     assert!(fresh.get("stale").is_none());
+    // An update that went through is part of the last-known card too.
+    up.call("updatecard", json!({"cardId": card_id, "values": {"BONUS": 20, "LEVEL": "Gold"}})).unwrap();
     let down = offline_client(&sb, &path, json!({"base_url": closed_port_url(), "stale_reads": true}));
     assert!(down
         .call("updatecard", json!({"cardId": card_id, "values": {"BONUS": 25}}))
@@ -329,6 +331,7 @@ fn stale_reads_answer_the_last_known_card_with_the_queued_updates_applied() {
     assert_eq!(stale["stale"], true);
     assert!(stale["as_of"].as_str().unwrap().ends_with('Z'));
     assert_eq!(stale["values"]["%BONUS%"], "25", "the queued update is applied");
+    assert_eq!(stale["values"]["%LEVEL%"], "Gold", "the delivered update is remembered");
     assert_eq!(stale["cardId"], card_id.as_str());
     let by_phone =
         down.call("getcard", json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": phone}})).unwrap();

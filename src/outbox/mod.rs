@@ -152,7 +152,7 @@ impl Offline {
         match result {
             Ok(raw) => {
                 if let (true, Some(store)) = (self.shared.stale_reads, store) {
-                    if matches!(method.name, "getcard" | "issuecard") {
+                    if stale::carries_card(method.name) {
                         if let Ok(value) = serde_json::from_str::<Value>(raw.get()) {
                             let _ = stale::remember(store, method.name, &params, &value);
                         }

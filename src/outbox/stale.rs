@@ -31,20 +31,25 @@ pub fn keys_of(card: &Value, lookup: Option<String>) -> Vec<String> {
     keys
 }
 
-/// Remembers the card of a getcard (`result`) or an issuecard (`result.card`).
+/// Whether a successful call's result is worth remembering (it carries a card).
+pub fn carries_card(method: &str) -> bool {
+    matches!(method, "getcard" | "issuecard" | "updatecard" | "updateclient")
+}
+
+/// Remembers the card a getcard, issuecard, updatecard or updateclient returned,
+/// so that the last-known card also shows the updates that went through.
 pub fn remember(store: &Store, method: &str, params: &Map<String, Value>, result: &Value) -> Result<()> {
-    let card = match method {
-        "getcard" => result,
-        "issuecard" => match result.get("card") {
-            Some(card) => card,
-            None => return Ok(()),
-        },
-        _ => return Ok(()),
-    };
-    if !card.is_object() {
+    let lookup_values = if method == "updateclient" { "find" } else { "values" };
+    if !carries_card(method) {
         return Ok(());
     }
-    store.remember_card(&keys_of(card, card_key(params, "values")), card)
+    // getcard answers the card; issuecard, updatecard and updateclient wrap it as `card`.
+    let card =
+        if result.get("cardId").is_some() { result } else { result.get("card").unwrap_or(&Value::Null) };
+    if card.get("cardId").and_then(Value::as_str).is_none() {
+        return Ok(()); // not a card (an older server's bare `true`, say)
+    }
+    store.remember_card(&keys_of(card, card_key(params, lookup_values)), card)
 }
 
 /// The last-known card for a getcard's parameters, with the queued updates applied; `None` when none is stored.
