@@ -105,6 +105,9 @@ pub struct Error {
     pub retry_after_ms: Option<u64>,
     /// For `Queued`: the outbox entry that holds the call (top-level `"outbox_id"` in the JSON).
     pub outbox_id: Option<i64>,
+    /// For a quota refusal by the server: what its message said, as a typed value (the client pauses on
+    /// it; `details` carries the same facts for hosts). Not part of the error object.
+    pub quota_refusal: Option<crate::quota::Refusal>,
 }
 
 /// The result type of every fallible operation in this crate.
@@ -123,6 +126,7 @@ impl Error {
             outcome: None,
             retry_after_ms: None,
             outbox_id: None,
+            quota_refusal: None,
         }
     }
 

@@ -34,7 +34,7 @@ from .errors import (
     error_from_json,
 )
 from .outbox import Queued, QueuedText
-from .types import Card, IssueResult, Page, Template, UpdateResult
+from .types import Card, Diagnosis, DiagnosisCheck, IssueResult, Page, Template, UpdateResult
 
 __all__ = [
     "Client",
@@ -59,6 +59,8 @@ __all__ = [
     "Template",
     "IssueResult",
     "UpdateResult",
+    "Diagnosis",
+    "DiagnosisCheck",
     "version",
     "abi_version",
     "status_name",

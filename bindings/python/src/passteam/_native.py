@@ -84,8 +84,13 @@ class Library:
         )
         self.string_free = _declare(cdll.passteam_string_free, [ctypes.c_void_p], None)
         self.debug_panic = _declare(cdll.passteam_debug_panic, [_c_char_pp], ctypes.c_int32)
+        # ABI 1.2: a library of an older minor lacks it, and Client.diagnose says so.
+        diagnose = getattr(cdll, "passteam_diagnose", None)
+        self.diagnose = (
+            None if diagnose is None else _declare(diagnose, [ctypes.c_void_p, _c_char_pp], ctypes.c_int32)
+        )
 
-        # The outbox exports (ABI 1.2); absent from older libraries of the same major.
+        # The outbox exports (ABI 1.3); absent from older libraries of the same major.
         outbox_args = {
             "flush": [ctypes.c_void_p, ctypes.c_uint32, _c_char_pp],
             "stats": [ctypes.c_void_p, _c_char_pp],
