@@ -25,8 +25,12 @@
 //! # Ok::<(), passteam::Error>(())
 //! ```
 
+pub mod batch;
+#[doc(hidden)]
+pub mod bench_support;
 pub mod client;
 pub mod config;
+mod connector;
 pub mod diagnose;
 pub mod error;
 pub mod ffi;
@@ -34,6 +38,7 @@ pub mod json_shape;
 pub mod log;
 pub mod methods;
 pub mod models;
+mod multipart;
 pub mod outbox;
 pub mod quota;
 pub mod redact;

@@ -93,7 +93,7 @@ class Handle:
         lib = self._lib
         export = lib.outbox.get(name)
         if export is None:
-            raise NotImplementedError(f"{lib.path} has no passteam_outbox_{name} (ABI 1.3 or later needed)")
+            raise NotImplementedError(f"{lib.path} has no passteam_outbox_{name} (ABI 1.4 or later needed)")
         out = ctypes.c_void_p()
         ptr = self._enter()
         try:
