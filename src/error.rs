@@ -7,6 +7,9 @@
 use serde_json::{json, Map, Value};
 use std::fmt;
 
+/// The JSON key of a queued call's entry id.
+const OUTBOX_ID: &str = "outbox_id";
+
 /// The outcome of a call, as one stable integer. `Ok` is never carried by an [`Error`].
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,8 +106,6 @@ pub struct Error {
     pub outcome: Option<Outcome>,
     /// For rate limiting: how long to wait before the budget allows another request.
     pub retry_after_ms: Option<u64>,
-    /// For `Queued`: the outbox entry that holds the call (top-level `"outbox_id"` in the JSON).
-    pub outbox_id: Option<i64>,
     /// For a quota refusal by the server: what its message said, as a typed value (the client pauses on
     /// it; `details` carries the same facts for hosts). Not part of the error object.
     pub quota_refusal: Option<crate::quota::Refusal>,
@@ -125,7 +126,6 @@ impl Error {
             details: Map::new(),
             outcome: None,
             retry_after_ms: None,
-            outbox_id: None,
             quota_refusal: None,
         }
     }
@@ -146,6 +146,24 @@ impl Error {
     /// Whether the call was stored in the outbox rather than failed (status `PASSTEAM_QUEUED`).
     pub fn is_queued(&self) -> bool {
         self.status == Status::Queued
+    }
+
+    /// For a queued call: the outbox entry that holds it (`"outbox_id"` at the top level of the JSON).
+    pub fn outbox_id(&self) -> Option<i64> {
+        self.details.get(OUTBOX_ID).and_then(Value::as_i64).filter(|_| self.is_queued())
+    }
+
+    /// The `Queued` status for the entry `id`, whose `details` are the error object of `cause`. (The id is
+    /// kept in `details` rather than in a field of its own: one more field would make every `Result` of
+    /// this crate larger than clippy's 128-byte limit for an error.)
+    pub fn queued_as(id: i64, message: impl Into<String>, cause: &Error) -> Error {
+        let mut queued = Error::new(Status::Queued, message);
+        queued.retryable = false;
+        if let Value::Object(details) = cause.to_json() {
+            queued.details = details;
+        }
+        queued.details.insert(OUTBOX_ID.into(), Value::from(id));
+        queued
     }
 
     pub fn internal(message: impl Into<String>) -> Error {
@@ -184,8 +202,11 @@ impl Error {
         if let Some(ms) = self.retry_after_ms {
             obj.insert("retry_after_ms".into(), Value::from(ms));
         }
-        if let Some(id) = self.outbox_id {
-            obj.insert("outbox_id".into(), Value::from(id));
+        // A queued call's entry id travels in `details` (see `queued_as`) and sits at the top level in the JSON.
+        if let (Status::Queued, Some(Value::Object(details))) = (self.status, obj.get_mut("details")) {
+            if let Some(id) = details.remove(OUTBOX_ID) {
+                obj.insert(OUTBOX_ID.into(), id);
+            }
         }
         doc
     }

@@ -63,6 +63,8 @@ fn an_update_that_cannot_be_delivered_is_queued_and_arrives_after_a_flush() {
     assert_eq!(doc["name"], "PASSTEAM_QUEUED");
     assert!(doc["outbox_id"].as_i64().unwrap() > 0, "{doc}");
     assert_eq!(doc["details"]["status"], Status::Transport.code(), "details hold the cause: {doc}");
+    assert!(doc["details"].get("outbox_id").is_none(), "the id is at the top level only: {doc}");
+    assert_eq!(e.outbox_id(), doc["outbox_id"].as_i64());
     assert!(!doc.to_string().contains(sb.token()), "never the token");
 
     let stats = down.outbox_stats().unwrap();
@@ -130,7 +132,7 @@ fn a_server_error_queues_and_a_later_call_of_the_same_customer_goes_behind() {
     // Passteam is back, but an older update of this customer is still queued: this one must not overtake it.
     let second = c.call("updatecard", json!({"cardId": card_id, "values": {"BONUS": 2}})).unwrap_err();
     assert_eq!(second.status, Status::Queued);
-    assert_eq!(second.outbox_id, first.outbox_id, "consecutive updates of one customer merge");
+    assert_eq!(second.outbox_id(), first.outbox_id(), "consecutive updates of one customer merge");
     assert!(sb.requests().is_empty(), "nothing was sent ahead of the queue");
     let report = c.outbox_flush(Duration::from_secs(5)).unwrap();
     assert_eq!(report["sent"], 1, "{report}");
@@ -179,7 +181,7 @@ fn permanent_failures_go_to_the_dead_list_and_retry_and_discard_act_on_them() {
         .call("updatecard", json!({"cardId": "000000000000000000000000", "values": {"BONUS": 1}}))
         .unwrap_err();
     let real = down.call("updatecard", json!({"cardId": card_id, "values": {"BONUS": 9}})).unwrap_err();
-    let (ghost_id, real_id) = (ghost.outbox_id.unwrap(), real.outbox_id.unwrap());
+    let (ghost_id, real_id) = (ghost.outbox_id().unwrap(), real.outbox_id().unwrap());
     let report = up.outbox_flush(Duration::from_secs(5)).unwrap();
     assert_eq!(report, json!({"sent": 1, "failed": 1, "pending": 0, "dead": 1}));
     let dead = up.outbox_list(&json!({"state": "dead"})).unwrap();

@@ -205,21 +205,14 @@ impl Offline {
     ) -> Error {
         let Some(store) = &self.shared.store else { return cause };
         match store.enqueue(method.name, params, policy.key.as_deref(), &cause.to_json()) {
-            Ok(id) => {
-                let mut queued = Error::new(
-                    Status::Queued,
-                    format!(
-                        "{}: queued in the outbox as entry {id} ({}); it will be sent once Passteam can be reached",
-                        method.name, cause.message
-                    ),
-                );
-                queued.retryable = false;
-                queued.outbox_id = Some(id);
-                if let Value::Object(details) = cause.to_json() {
-                    queued.details = details;
-                }
-                queued
-            }
+            Ok(id) => Error::queued_as(
+                id,
+                format!(
+                    "{}: queued in the outbox as entry {id} ({}); it will be sent once Passteam can be reached",
+                    method.name, cause.message
+                ),
+                &cause,
+            ),
             Err(e) => {
                 let message = format!("{} (and the outbox could not store it: {})", cause.message, e.message);
                 Error { message, ..cause }
