@@ -77,6 +77,14 @@ void test_outbox(struct test_env *env)
     ghost_id = field(out, "outbox_id");
     passteam_string_free(out);
 
+    /* A batch item that cannot be delivered is queued like a single call: status 12 in its entry. */
+    CHECK_STATUS(passteam_call_batch(down, "[{\"method\": \"updatecard\", \"params\": {\"cardId\": \"" UNKNOWN_CARD_ID
+                                           "\", \"values\": {\"BONUS\": 2}}}]", NULL, &out),
+                 PASSTEAM_OK);
+    CHECK_MSG(out && jm_len(out) == 1 && field(jm_at(out, 0), "status") == PASSTEAM_QUEUED, "batch: %s", out);
+    CHECK(field(jm_get(jm_at(out, 0), "error"), "outbox_id") == ghost_id); /* merged into the same entry */
+    passteam_string_free(out);
+
     out = stats_of(down);
     CHECK(field(out, "pending") == 2 && field(out, "dead") == 0);
     passteam_string_free(out);
