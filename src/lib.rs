@@ -34,6 +34,8 @@ mod connector;
 pub mod diagnose;
 pub mod error;
 pub mod ffi;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod json_shape;
 pub mod log;
 pub mod methods;
