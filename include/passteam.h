@@ -97,6 +97,13 @@
 #define PASSTEAM_ERR_PROTOCOL 11
 
 /**
+ * Not a failure: a mutating call that cannot be delivered now was stored durably in the outbox
+ * (outbox_path); *out_json holds {"status": 12, "name": "PASSTEAM_QUEUED", "message", "outbox_id", "details":
+ * the failure that caused it}. It is sent later, once, in order (passteam_outbox_flush, or the background replay).
+ */
+#define PASSTEAM_QUEUED 12
+
+/**
  * A bug in the library: a caught panic. The client stays usable.
  */
 #define PASSTEAM_ERR_INTERNAL 99
@@ -109,7 +116,7 @@
 /**
  * Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
  */
-#define PASSTEAM_ABI_VERSION_MINOR 4
+#define PASSTEAM_ABI_VERSION_MINOR 5
 
 /**
  * An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
@@ -208,6 +215,9 @@ const char *passteam_status_name(int32_t status);
  * against the template's field types, phones sent in E.164, what cannot be fixed refused; "strict";
  * "off"), phone_region ("RU": phones without a country code), template_ttl_ms (600000: templates read for
  * validation are reused this long). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
+ * log_level ("off", "error", "info", "debug"). Offline (see the README's "Offline"): outbox_path (SQLite file;
+ * the outbox is off when absent), outbox_replay ("background" default, or "manual"), breaker_failures (3),
+ * breaker_cooldown_ms (30000), stale_reads (false). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
  *
  * On PASSTEAM_OK, *out_client receives the client (free it with passteam_client_free) and *out_error_json,
  * if out_error_json is not NULL, is set to NULL. On failure *out_client is set to NULL and *out_error_json
@@ -668,6 +678,63 @@ int32_t passteam_webhook_next(const struct PassteamWebhookServer *server,
 int32_t passteam_webhook_ack(const struct PassteamWebhookServer *server,
                              const char *webhook_id,
                              char **out_json);
+
+/**
+ * Replays the outbox entries that are due now, for at most max_ms milliseconds (0 = only report), oldest
+ * first, in order per customer. *out_json receives {"sent", "failed", "pending", "dead"}: entries delivered
+ * and attempts failed in this flush, entries left pending and in the dead list.
+ * Without outbox_path in the config: PASSTEAM_ERR_INVALID_ARGUMENT saying so.
+ *
+ * # Safety
+ * client is NULL or a live client; out_json is NULL (PASSTEAM_ERR_INVALID_ARGUMENT) or writable.
+ */
+int32_t passteam_outbox_flush(const struct PassteamClient *client,
+                              uint32_t max_ms,
+                              char **out_json);
+
+/**
+ * The outbox's state: {"pending", "dead", "oldest_age_ms" (null when nothing is pending), "last_error"
+ * (the error object of the latest failure, or null)}.
+ *
+ * # Safety
+ * As passteam_outbox_flush.
+ */
+int32_t passteam_outbox_stats(const struct PassteamClient *client,
+                              char **out_json);
+
+/**
+ * The outbox entries, oldest first, as an array of {"id", "method", "params" (never the token), "state"
+ * ("pending" or "dead"), "attempts", "last_error", "created_at" (RFC 3339)}. filter_json: NULL, "" or an
+ * object {"state": "pending"|"dead", "limit": N}.
+ *
+ * # Safety
+ * As passteam_outbox_flush; filter_json is NULL or a NUL-terminated string.
+ */
+int32_t passteam_outbox_list(const struct PassteamClient *client,
+                             const char *filter_json,
+                             char **out_json);
+
+/**
+ * Puts entry id (a dead one, typically, after fixing its cause) back in line, due now: {"retried": id}.
+ * PASSTEAM_ERR_NOT_FOUND when there is no such entry or it is being sent right now.
+ *
+ * # Safety
+ * As passteam_outbox_flush.
+ */
+int32_t passteam_outbox_retry(const struct PassteamClient *client,
+                              int64_t id,
+                              char **out_json);
+
+/**
+ * Removes entry id (pending or dead) for good: {"discarded": id}. PASSTEAM_ERR_NOT_FOUND when there is no
+ * such entry or it is being sent right now.
+ *
+ * # Safety
+ * As passteam_outbox_flush.
+ */
+int32_t passteam_outbox_discard(const struct PassteamClient *client,
+                                int64_t id,
+                                char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

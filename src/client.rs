@@ -24,6 +24,8 @@ pub struct Client {
     agent: ureq::Agent,
     quota: Quota,
     logger: Option<Logger>,
+    /// The outbox, circuit breaker and last-known cards (issue 12); `None` when none is configured.
+    pub(crate) offline: Option<crate::outbox::Offline>,
     /// Hides every form of the token in errors and log lines.
     scrubber: Option<Scrubber>,
     /// Template-aware checks of card variables (issue 15).
@@ -50,7 +52,8 @@ impl Client {
         };
         let quota = Quota::new(config.quota_per_hour, config.quota_per_day);
         let validator = Validator::new(config.validation, &config.phone_region, config.template_ttl);
-        Ok(Client { config, agent, quota, logger, scrubber, validator })
+        let offline = crate::outbox::Offline::open(&config)?;
+        Ok(Client { config, agent, quota, logger, scrubber, validator, offline })
     }
 
     /// Builds a client from the JSON config text every host passes (empty text = defaults).
@@ -117,9 +120,23 @@ impl Client {
         let (m, params, deadline) = self.resolve(method, params, timeout)?;
         // Validation (issue 15): the template's types checked and applied before anything is sent.
         let params = self.validator.prepare(self, m, params, deadline).map_err(|e| self.redact(e))?;
+        if let Some(offline) = &self.offline {
+            // issue 12: the outbox decides whether to send, queue, or answer a last-known card.
+            return offline.call(self, m, params, deadline).map_err(|e| self.redact(e));
+        }
+        self.send(m, &params, deadline)
+    }
+
+    /// One call sent now, past the outbox: what every call did before issue 12, and what the replay uses.
+    pub(crate) fn send(
+        &self,
+        m: &'static Method,
+        params: &Map<String, Value>,
+        deadline: Instant,
+    ) -> Result<Box<RawValue>> {
         let result = match m.kind {
-            Kind::Scenario => scenarios::run(self, m, &params, deadline).map(|v| to_raw(&v)),
-            _ => self.invoke_raw(m, &params, deadline),
+            Kind::Scenario => scenarios::run(self, m, params, deadline).map(|v| to_raw(&v)),
+            _ => self.invoke_raw(m, params, deadline),
         };
         if let Ok(raw) = &result {
             self.validator.learn(m, raw);

@@ -120,6 +120,30 @@ pub struct Config {
     /// How long a template read for validation is reused before it is read again.
     pub template_ttl: Duration,
     // --- end validation ---
+    // --- issue 12: offline (outbox, circuit breaker, last-known cards) ---
+    /// `outbox_path`: the SQLite file of the durable outbox; `None` = no outbox (calls fail as before).
+    pub outbox_path: Option<PathBuf>,
+    /// `outbox_replay`: `"background"` (default: a thread per client replays what is due) or `"manual"`.
+    pub outbox_replay: OutboxReplay,
+    /// `breaker_failures`: consecutive transport failures or timeouts that open the circuit breaker (3).
+    /// The breaker is on when an outbox is configured or this key is given.
+    pub breaker_failures: u32,
+    /// Whether `breaker_failures` was given explicitly (turns the breaker on without an outbox).
+    pub breaker_explicit: bool,
+    /// `breaker_cooldown_ms`: how long an open breaker fails calls without touching the network (30000).
+    pub breaker_cooldown: Duration,
+    /// `stale_reads`: a getcard that cannot reach Passteam answers the last card seen (needs outbox_path).
+    pub stale_reads: bool,
+    // --- end issue 12 ---
+}
+
+/// Who replays the outbox (`outbox_replay`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxReplay {
+    /// A thread of the client replays what is due, about once a second (the default).
+    Background,
+    /// Only `passteam_outbox_flush` replays.
+    Manual,
 }
 
 impl Default for Config {
@@ -151,6 +175,12 @@ impl Default for Config {
             validation: crate::validation::Mode::Normalize,
             phone_region: "RU".to_owned(),
             template_ttl: Duration::from_secs(600),
+            outbox_path: None,
+            outbox_replay: OutboxReplay::Background,
+            breaker_failures: 3,
+            breaker_explicit: false,
+            breaker_cooldown: Duration::from_secs(30),
+            stale_reads: false,
         }
     }
 }
@@ -196,6 +226,11 @@ pub const CONFIG_KEYS: &[&str] = &[
     "validation",
     "phone_region",
     "template_ttl_ms",
+    "outbox_path",
+    "outbox_replay",
+    "breaker_failures",
+    "breaker_cooldown_ms",
+    "stale_reads",
 ];
 
 impl Config {
@@ -267,6 +302,25 @@ impl Config {
                 "template_ttl_ms" => c.template_ttl = millis(key, value, 0)?,
                 "log_file" => c.log_file = Some(PathBuf::from(string(key, value)?)),
                 "log_level" => c.log_level = log_level(&string(key, value)?)?,
+                // issue 12: offline
+                "outbox_path" => c.outbox_path = Some(PathBuf::from(string(key, value)?)),
+                "outbox_replay" => {
+                    c.outbox_replay = match string(key, value)?.to_ascii_lowercase().as_str() {
+                        "background" => OutboxReplay::Background,
+                        "manual" => OutboxReplay::Manual,
+                        other => {
+                            return Err(Error::invalid_argument(format!(
+                                "config: outbox_replay must be \"background\" or \"manual\", not {other:?}"
+                            )))
+                        }
+                    }
+                }
+                "breaker_failures" => {
+                    c.breaker_failures = u32::try_from(integer(key, value, 1)?.min(1000)).unwrap_or(1000);
+                    c.breaker_explicit = true;
+                }
+                "breaker_cooldown_ms" => c.breaker_cooldown = millis(key, value, 1)?,
+                "stale_reads" => c.stale_reads = boolean(key, value)?,
                 _ => {
                     return Err(Error::invalid_argument(format!(
                         "config: unknown key {key:?}; the keys are: {}",
@@ -301,6 +355,11 @@ impl Config {
                 "config: phone_region {:?} is not a region code (ISO 3166 alpha-2, e.g. \"RU\", \"KZ\")",
                 self.phone_region
             )));
+        }
+        if self.stale_reads && self.outbox_path.is_none() {
+            return Err(Error::invalid_argument(
+                "config: stale_reads keeps the last-known cards in the outbox file: set outbox_path too",
+            ));
         }
         if self.retry.max_attempts == 0 {
             return Err(Error::invalid_argument("config: max_attempts must be at least 1"));

@@ -7,6 +7,9 @@
 use serde_json::{json, Map, Value};
 use std::fmt;
 
+/// The JSON key of a queued call's entry id.
+const OUTBOX_ID: &str = "outbox_id";
+
 /// The outcome of a call, as one stable integer. `Ok` is never carried by an [`Error`].
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,12 +26,14 @@ pub enum Status {
     RateLimited = 9,
     Api = 10,
     Protocol = 11,
+    /// Not an error: a mutating call that could not be delivered now was stored in the outbox (issue 12).
+    Queued = 12,
     Internal = 99,
 }
 
 impl Status {
     /// Every status, in numeric order (tests and bindings walk it).
-    pub const ALL: [Status; 13] = [
+    pub const ALL: [Status; 14] = [
         Status::Ok,
         Status::InvalidArgument,
         Status::InvalidJson,
@@ -41,6 +46,7 @@ impl Status {
         Status::RateLimited,
         Status::Api,
         Status::Protocol,
+        Status::Queued,
         Status::Internal,
     ];
 
@@ -69,6 +75,7 @@ impl Status {
             Status::RateLimited => "PASSTEAM_ERR_RATE_LIMITED",
             Status::Api => "PASSTEAM_ERR_API",
             Status::Protocol => "PASSTEAM_ERR_PROTOCOL",
+            Status::Queued => "PASSTEAM_QUEUED",
             Status::Internal => "PASSTEAM_ERR_INTERNAL",
         }
     }
@@ -136,6 +143,29 @@ impl Error {
         Error::new(Status::Validation, message).with_detail("field", Value::from(field))
     }
 
+    /// Whether the call was stored in the outbox rather than failed (status `PASSTEAM_QUEUED`).
+    pub fn is_queued(&self) -> bool {
+        self.status == Status::Queued
+    }
+
+    /// For a queued call: the outbox entry that holds it (`"outbox_id"` at the top level of the JSON).
+    pub fn outbox_id(&self) -> Option<i64> {
+        self.details.get(OUTBOX_ID).and_then(Value::as_i64).filter(|_| self.is_queued())
+    }
+
+    /// The `Queued` status for the entry `id`, whose `details` are the error object of `cause`. (The id is
+    /// kept in `details` rather than in a field of its own: one more field would make every `Result` of
+    /// this crate larger than clippy's 128-byte limit for an error.)
+    pub fn queued_as(id: i64, message: impl Into<String>, cause: &Error) -> Error {
+        let mut queued = Error::new(Status::Queued, message);
+        queued.retryable = false;
+        if let Value::Object(details) = cause.to_json() {
+            queued.details = details;
+        }
+        queued.details.insert(OUTBOX_ID.into(), Value::from(id));
+        queued
+    }
+
     pub fn internal(message: impl Into<String>) -> Error {
         Error::new(Status::Internal, message)
     }
@@ -172,6 +202,12 @@ impl Error {
         if let Some(ms) = self.retry_after_ms {
             obj.insert("retry_after_ms".into(), Value::from(ms));
         }
+        // A queued call's entry id travels in `details` (see `queued_as`) and sits at the top level in the JSON.
+        if let (Status::Queued, Some(Value::Object(details))) = (self.status, obj.get_mut("details")) {
+            if let Some(id) = details.remove(OUTBOX_ID) {
+                obj.insert(OUTBOX_ID.into(), id);
+            }
+        }
         doc
     }
 }
@@ -206,6 +242,7 @@ mod tests {
                 (9, "PASSTEAM_ERR_RATE_LIMITED"),
                 (10, "PASSTEAM_ERR_API"),
                 (11, "PASSTEAM_ERR_PROTOCOL"),
+                (12, "PASSTEAM_QUEUED"),
                 (99, "PASSTEAM_ERR_INTERNAL"),
             ]
         );

@@ -41,6 +41,7 @@ pub mod log;
 pub mod methods;
 pub mod models;
 mod multipart;
+pub mod outbox;
 pub mod quota;
 pub mod redact;
 pub mod request;
@@ -53,7 +54,7 @@ pub mod validation;
 pub mod webhook;
 
 pub use client::Client;
-pub use config::{BodyEncoding, Config, Endpoint, LogLevel, RetryPolicy, TlsRoots};
+pub use config::{BodyEncoding, Config, Endpoint, LogLevel, OutboxReplay, RetryPolicy, TlsRoots};
 pub use error::{Error, Outcome, Result, Status};
 pub use methods::{Method, METHODS};
 

@@ -93,7 +93,9 @@ fn versions_and_status_names() {
         for s in passteam::Status::ALL {
             assert_eq!(CStr::from_ptr(passteam_status_name(s.code())).to_str().unwrap(), s.name());
         }
-        for unknown in [-1, 12, 42, 98, 100, i32::MIN, i32::MAX] {
+        assert_eq!(CStr::from_ptr(passteam_status_name(12)).to_str().unwrap(), "PASSTEAM_QUEUED");
+        assert_eq!(PASSTEAM_QUEUED, 12);
+        for unknown in [-1, 13, 42, 98, 100, i32::MIN, i32::MAX] {
             assert_eq!(
                 CStr::from_ptr(passteam_status_name(unknown)).to_str().unwrap(),
                 "PASSTEAM_ERR_UNKNOWN"

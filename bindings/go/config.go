@@ -58,6 +58,15 @@ type Config struct {
 	Validation  string
 	PhoneRegion string
 	TemplateTTL time.Duration
+	// Offline (see OutboxFlush and ErrQueued). OutboxPath is the outbox's SQLite file (off when
+	// empty); OutboxReplay is "background" (default) or "manual"; BreakerFailures (3) consecutive
+	// network failures open the circuit breaker for BreakerCooldown (30s); StaleReads lets GetCard
+	// answer the last-known card when Passteam cannot be reached.
+	OutboxPath      string
+	OutboxReplay    string
+	BreakerFailures int
+	BreakerCooldown time.Duration
+	StaleReads      bool
 }
 
 // Endpoint places one REST operation (sales, products): any zero field keeps the default.
@@ -106,6 +115,11 @@ type configJSON struct {
 	Validation        string              `json:"validation,omitempty"`
 	PhoneRegion       string              `json:"phone_region,omitempty"`
 	TemplateTTLMS     uint64              `json:"template_ttl_ms,omitempty"`
+	OutboxPath        string              `json:"outbox_path,omitempty"`
+	OutboxReplay      string              `json:"outbox_replay,omitempty"`
+	BreakerFailures   int                 `json:"breaker_failures,omitempty"`
+	BreakerCooldownMS uint64              `json:"breaker_cooldown_ms,omitempty"`
+	StaleReads        bool                `json:"stale_reads,omitempty"`
 }
 
 // millis rounds a positive duration up to whole milliseconds, so that 1µs never becomes "use the
@@ -143,5 +157,10 @@ func (c Config) marshal() ([]byte, error) {
 		Validation:        c.Validation,
 		PhoneRegion:       c.PhoneRegion,
 		TemplateTTLMS:     millis(c.TemplateTTL),
+		OutboxPath:        c.OutboxPath,
+		OutboxReplay:      c.OutboxReplay,
+		BreakerFailures:   c.BreakerFailures,
+		BreakerCooldownMS: millis(c.BreakerCooldown),
+		StaleReads:        c.StaleReads,
 	})
 }

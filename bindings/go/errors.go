@@ -35,6 +35,8 @@ type Error struct {
 	Outcome string
 	// RetryAfter is how long to wait when the client-side request budget is spent; 0 otherwise.
 	RetryAfter time.Duration
+	// OutboxID is the outbox entry of a queued call (Status StatusQueued); 0 otherwise.
+	OutboxID int64
 
 	// sentinel marks the package's Err* values: errors.Is matches any error of their status.
 	sentinel bool
@@ -61,6 +63,10 @@ var (
 	ErrAPI             = newSentinel(StatusAPI)
 	ErrProtocol        = newSentinel(StatusProtocol)
 	ErrInternal        = newSentinel(StatusInternal)
+	// ErrQueued is not a failure: Passteam could not be reached, and the call was stored durably
+	// in the outbox (Config.OutboxPath); it will be sent later, once, in order. Error.OutboxID
+	// names the entry. Test it first: if errors.Is(err, passteam.ErrQueued) { /* sale done */ }.
+	ErrQueued = newSentinel(StatusQueued)
 )
 
 // ErrClosed is returned by calls on a closed Client. It is also an ErrInvalidArgument.
@@ -146,6 +152,7 @@ type errorObject struct {
 	Details      map[string]any `json:"details"`
 	Outcome      string         `json:"outcome"`
 	RetryAfterMS *uint64        `json:"retry_after_ms"`
+	OutboxID     int64          `json:"outbox_id"`
 }
 
 // parseError turns the library's error object into an *Error. The status returned by the C
@@ -166,6 +173,7 @@ func parseError(status int, doc []byte) *Error {
 		Details:   obj.Details,
 		Retryable: obj.Retryable,
 		Outcome:   obj.Outcome,
+		OutboxID:  obj.OutboxID,
 	}
 	if e.Name == "" {
 		e.Name = e.Status.String()

@@ -105,6 +105,30 @@ func nativeDebugPanic() (int, []byte) {
 	return status, takeString(out)
 }
 
+// nativeOutbox runs one of the outbox exports: "flush" (arg = max_ms), "stats", "list" (filter =
+// JSON), "retry" and "discard" (arg = entry id). It returns the status and the JSON document.
+func nativeOutbox(client nativeClient, op string, arg int64, filter []byte) (int, []byte) {
+	var out *C.char
+	var status C.int32_t
+	switch op {
+	case "flush":
+		status = C.passteam_outbox_flush(client, C.uint32_t(arg), &out)
+	case "stats":
+		status = C.passteam_outbox_stats(client, &out)
+	case "list":
+		cFilter := C.CString(string(filter))
+		defer C.free(unsafe.Pointer(cFilter))
+		status = C.passteam_outbox_list(client, cFilter, &out)
+	case "retry":
+		status = C.passteam_outbox_retry(client, C.int64_t(arg), &out)
+	case "discard":
+		status = C.passteam_outbox_discard(client, C.int64_t(arg), &out)
+	default:
+		return int(StatusInvalidArgument), []byte(`{"message": "unknown outbox operation"}`)
+	}
+	return int(status), takeString(out)
+}
+
 // nativeDiagnose runs the library's diagnostics (ABI 1.2) and returns the status and the report or
 // the error object.
 func nativeDiagnose(client nativeClient) (int, []byte) {

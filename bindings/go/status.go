@@ -20,6 +20,7 @@ const (
 	StatusRateLimited     Status = 9  // 429 or the request budget is spent (see Error.RetryAfter)
 	StatusAPI             Status = 10 // any other error reply from Passteam
 	StatusProtocol        Status = 11 // the reply is not the documented envelope
+	StatusQueued          Status = 12 // not a failure: stored in the outbox (see ErrQueued)
 	StatusInternal        Status = 99 // a bug in the library (a caught panic)
 )
 
@@ -37,6 +38,7 @@ var statusNames = map[Status]string{
 	StatusRateLimited:     "PASSTEAM_ERR_RATE_LIMITED",
 	StatusAPI:             "PASSTEAM_ERR_API",
 	StatusProtocol:        "PASSTEAM_ERR_PROTOCOL",
+	StatusQueued:          "PASSTEAM_QUEUED",
 	StatusInternal:        "PASSTEAM_ERR_INTERNAL",
 }
 

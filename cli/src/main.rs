@@ -8,6 +8,7 @@
 //! passteam sandbox [--port N] [--token T] [--quota-per-hour N] [--exit-on-eof]
 //! passteam webhooks serve --path /passteam/SECRET --store FILE [--listen ADDR] [--config JSON] [--max-events N]
 //! passteam webhooks parse [BODY_JSON|-]
+//! passteam outbox flush|stats|list|retry ID|discard ID [--outbox PATH]
 //! ```
 //! `call` prints the result as pretty JSON on stdout; on failure the error object goes to stderr and the
 //! exit code is the status (PASSTEAM_ERR_*). The token comes from `--token` or `PASSTEAM_TOKEN`, the base URL
@@ -15,6 +16,7 @@
 
 mod call;
 mod demo;
+mod outbox_cmd;
 mod sandbox_cmd;
 mod webhooks_cmd;
 
@@ -28,6 +30,7 @@ usage:
   passteam sandbox [--port N] [--token T] [--quota-per-hour N] [--exit-on-eof]
   passteam webhooks serve --path /passteam/SECRET --store FILE [--listen ADDR] [--config JSON] [--max-events N]
   passteam webhooks parse [BODY_JSON|-]
+  passteam outbox flush [--max-ms N] | stats | list [--state S] [--limit N] | retry ID | discard ID [--outbox PATH]
   passteam version
 
 The token defaults to $PASSTEAM_TOKEN, the base URL to $PASSTEAM_BASE_URL (else https://getpass.passteam.ru).
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         "demo" => demo::run(rest),
         "sandbox" => sandbox_cmd::run(rest),
         "webhooks" => webhooks_cmd::run(rest),
+        "outbox" => outbox_cmd::run(rest),
         "version" | "--version" | "-V" => {
             println!("passteam {} (C ABI {:#x})", passteam::VERSION, passteam::ffi::passteam_abi_version());
             Ok(())
@@ -58,6 +62,11 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // Not a failure: the call is stored in the outbox (exit status 12, the document on stdout).
+        Err(e) if e.is_queued() => {
+            println!("{}", serde_json::to_string_pretty(&e.to_json()).unwrap_or_default());
+            ExitCode::from(passteam::Status::Queued.code() as u8)
+        }
         Err(e) => {
             let doc = serde_json::to_string_pretty(&e.to_json()).unwrap_or_else(|_| e.to_string());
             eprintln!("{doc}");

@@ -112,3 +112,52 @@ fn sandbox_prints_its_address_first_and_serves() {
     let status = child.wait().unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn outbox_queue_stats_list_flush_retry_discard() {
+    let sb = Sandbox::start(SandboxConfig::default()).unwrap();
+    let base = sb.base_url();
+    let dir = std::env::temp_dir().join(format!("passteam-cli-outbox-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("outbox.sqlite");
+    let _ = std::fs::remove_file(&file);
+    let path = file.to_str().unwrap();
+    let env = [("PASSTEAM_TOKEN", sb.token()), ("PASSTEAM_BASE_URL", base.as_str())];
+    let params = format!(r#"{{"templateId": "{TEMPLATE_LOYALTY}", "values": {{"PHONE": "+79167770001"}}}}"#);
+    let card = json_of(&passteam(&["call", "createcard", &params], &env).stdout);
+    let card_id = card["cardId"].as_str().unwrap();
+
+    // Passteam unreachable: the update is queued, exit status 12, the queued object on stdout.
+    let offline = format!(r#"{{"outbox_path": "{path}", "outbox_replay": "manual", "max_attempts": 1}}"#);
+    let update = format!(r#"{{"cardId": "{card_id}", "values": {{"BONUS": 12}}}}"#);
+    let out = passteam(
+        &["call", "updatecard", &update, "--base-url", "http://127.0.0.1:1", "--config", &offline],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(12), "{}", String::from_utf8_lossy(&out.stderr));
+    let queued = json_of(&out.stdout);
+    assert_eq!(queued["name"], "PASSTEAM_QUEUED");
+    let id = queued["outbox_id"].as_i64().unwrap().to_string();
+    let ghost = r#"{"cardId": "000000000000000000000000", "values": {"BONUS": 1}}"#;
+    let out = passteam(
+        &["call", "updatecard", ghost, "--base-url", "http://127.0.0.1:1", "--config", &offline],
+        &env,
+    );
+    let ghost_id = json_of(&out.stdout)["outbox_id"].as_i64().unwrap().to_string();
+
+    let stats = json_of(&passteam(&["outbox", "stats", "--outbox", path], &env).stdout);
+    assert_eq!(stats["pending"], 2);
+    let list = json_of(&passteam(&["outbox", "list", "--state", "pending", "--outbox", path], &env).stdout);
+    assert_eq!(list[0]["id"].to_string(), id);
+    let out = passteam(&["outbox", "flush", "--max-ms", "10000", "--outbox", path], &env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json_of(&out.stdout), serde_json::json!({"sent": 1, "failed": 1, "pending": 0, "dead": 1}));
+    let got = json_of(&passteam(&["call", "getcard", &format!(r#"{{"cardId": "{card_id}"}}"#)], &env).stdout);
+    assert_eq!(got["values"]["%BONUS%"], "12");
+    assert!(passteam(&["outbox", "retry", &ghost_id, "--outbox", path], &env).status.success());
+    assert!(passteam(&["outbox", "discard", &ghost_id, "--outbox", path], &env).status.success());
+    assert_eq!(passteam(&["outbox", "discard", &ghost_id, "--outbox", path], &env).status.code(), Some(7));
+    assert_eq!(passteam(&["outbox", "stats"], &env).status.code(), Some(1), "no outbox: invalid argument");
+    assert_eq!(passteam(&["outbox", "frob", "--outbox", path], &env).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

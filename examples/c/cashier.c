@@ -7,7 +7,12 @@
  *   4. send the card's link by SMS (distribute),
  *   5. print the first page of the template's cards.
  *
+ * Offline (--outbox FILE): the client keeps an outbox and the last-known cards in FILE. When Passteam
+ * cannot be reached, the card comes from the last one seen (marked stale) and the bonus update is stored
+ * (PASSTEAM_QUEUED): the sale goes on. `cashier --outbox FILE --flush` later sends what is queued.
+ *
  * Usage: cashier [--base-url URL] [--token TOKEN] [--template ID] [--phone +7...] [--points N]
+ *                [--outbox FILE [--flush]]
  * The base URL and token default to $PASSTEAM_BASE_URL and $PASSTEAM_TOKEN. Exit status: 0 on success,
  * 1 when a call fails unexpectedly, 2 on bad usage.
  *
@@ -33,6 +38,8 @@ struct options {
     const char *template_id;
     const char *phone;
     long points;
+    const char *outbox; /* NULL: no outbox */
+    int flush;          /* only send what the outbox holds */
 };
 
 /* ---- a minimal JSON reader: enough for the fields of a card ---------------------------------------- */
@@ -212,6 +219,14 @@ static int accrue(const PassteamClient *client, const char *card_id, const char 
     snprintf(params, sizeof params, "{\"cardId\": \"%s\", \"values\": {\"BONUS\": \"%ld\"}}", card_id,
              bonus + points);
     status = passteam_update_card(client, params, &out);
+    if (status == PASSTEAM_QUEUED) {
+        /* Not a failure: the update is on disk and will be sent once, later, in order. */
+        char id[32] = "?";
+        json_text(out, out + strlen(out), "outbox_id", id, sizeof id);
+        printf("bonus: %ld + %ld = %ld, queued offline (outbox entry %s)\n", bonus, points, bonus + points, id);
+        passteam_string_free(out);
+        return 0;
+    }
     if (status != PASSTEAM_OK) {
         int rc = fail("updatecard", status, out);
         passteam_string_free(out);
@@ -279,6 +294,26 @@ static int print_page(const PassteamClient *client, const char *quoted_template)
     return 0;
 }
 
+/* --flush: sends what the outbox holds and prints the report. */
+static int flush_outbox(const PassteamClient *client)
+{
+    char *out = NULL;
+    int32_t status = passteam_outbox_flush(client, 30000, &out);
+    char sent[16] = "?", pending[16] = "?", dead[16] = "?";
+
+    if (status != PASSTEAM_OK) {
+        int rc = fail("passteam_outbox_flush", status, out);
+        passteam_string_free(out);
+        return rc;
+    }
+    json_text(out, out + strlen(out), "sent", sent, sizeof sent);
+    json_text(out, out + strlen(out), "pending", pending, sizeof pending);
+    json_text(out, out + strlen(out), "dead", dead, sizeof dead);
+    printf("outbox: sent %s, pending %s, dead %s\n", sent, pending, dead);
+    passteam_string_free(out);
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
     int i;
@@ -289,8 +324,19 @@ static int parse_args(int argc, char **argv, struct options *o)
     o->token = getenv("PASSTEAM_TOKEN");
     o->template_id = DEFAULT_TEMPLATE;
     o->phone = DEFAULT_PHONE;
-    for (i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--base-url") == 0)
+    o->outbox = NULL;
+    o->flush = 0;
+    for (i = 1; i < argc; i += 2) {
+        if (strcmp(argv[i], "--flush") == 0) {
+            o->flush = 1;
+            i--; /* a flag: no value */
+            continue;
+        }
+        if (i + 1 >= argc)
+            return 0;
+        if (strcmp(argv[i], "--outbox") == 0)
+            o->outbox = argv[i + 1];
+        else if (strcmp(argv[i], "--base-url") == 0)
             o->base_url = argv[i + 1];
         else if (strcmp(argv[i], "--token") == 0)
             o->token = argv[i + 1];
@@ -305,13 +351,13 @@ static int parse_args(int argc, char **argv, struct options *o)
     }
     o->points = strtol(points, &end, 10);
     /* No token, no service; no base URL means the library's default, the real Passteam. */
-    return i == argc && *end == '\0' && o->points >= 0 && o->token != NULL;
+    return i == argc && *end == '\0' && o->points >= 0 && o->token != NULL && (!o->flush || o->outbox);
 }
 
 int main(int argc, char **argv)
 {
     struct options o;
-    char config[1200], base_url[512], token[512], template_id[128], phone[64], lookup[512];
+    char config[2000], base_url[512], token[512], template_id[128], phone[64], lookup[512], outbox[600];
     char card_id[64] = "", card_url[256] = "";
     PassteamClient *client = NULL;
     char *err = NULL;
@@ -321,20 +367,33 @@ int main(int argc, char **argv)
 
     if (!parse_args(argc, argv, &o)) {
         fprintf(stderr, "usage: cashier [--base-url URL] [--token TOKEN] [--template ID] [--phone +7...] "
-                        "[--points N]\n(or set PASSTEAM_BASE_URL and PASSTEAM_TOKEN)\n");
+                        "[--points N] [--outbox FILE [--flush]]\n(or set PASSTEAM_BASE_URL and PASSTEAM_TOKEN)\n");
         return 2;
     }
     if (!json_quote(token, sizeof token, o.token) || !json_quote(template_id, sizeof template_id, o.template_id) ||
         !json_quote(phone, sizeof phone, o.phone) ||
-        !json_quote(base_url, sizeof base_url, o.base_url ? o.base_url : "https://getpass.passteam.ru")) {
+        !json_quote(base_url, sizeof base_url, o.base_url ? o.base_url : "https://getpass.passteam.ru") ||
+        !json_quote(outbox, sizeof outbox, o.outbox ? o.outbox : "")) {
         fprintf(stderr, "cashier: an argument is too long\n");
         return 2;
     }
-    snprintf(config, sizeof config, "{\"base_url\": %s, \"token\": %s}", base_url, token);
+    if (o.outbox)
+        /* manual replay: this short-lived program flushes on request (--flush) instead of a thread */
+        snprintf(config, sizeof config,
+                 "{\"base_url\": %s, \"token\": %s, \"outbox_path\": %s, \"outbox_replay\": \"manual\", "
+                 "\"stale_reads\": true, \"max_attempts\": 1, \"connect_timeout_ms\": 2000}",
+                 base_url, token, outbox);
+    else
+        snprintf(config, sizeof config, "{\"base_url\": %s, \"token\": %s}", base_url, token);
     status = passteam_client_new(config, &client, &err);
     if (status != PASSTEAM_OK) {
         rc = fail("passteam_client_new", status, err);
         passteam_string_free(err);
+        return rc;
+    }
+    if (o.flush) {
+        rc = flush_outbox(client);
+        passteam_client_free(client);
         return rc;
     }
     printf("passteam %s, customer %s\n", passteam_version(), o.phone);
@@ -347,8 +406,14 @@ int main(int argc, char **argv)
         rc = 1;
     }
     if (rc == 0) {
-        printf("card %s: %s\n", card_id, card_url);
+        printf("card %s: %s%s\n", card_id, card_url, strstr(card, "\"stale\":true") ? " (last known, offline)" : "");
         rc = accrue(client, card_id, card, o.points);
+    }
+    if (rc == 0 && strstr(card, "\"stale\":true")) {
+        printf("offline: the sale is done; run with --flush once Passteam is back\n");
+        passteam_string_free(card);
+        passteam_client_free(client);
+        return 0;
     }
     if (rc == 0)
         rc = send_link(client, card_id);

@@ -51,6 +51,9 @@ pub extern "C" fn passteam_status_name(status: i32) -> *const c_char {
 /// against the template's field types, phones sent in E.164, what cannot be fixed refused; "strict";
 /// "off"), phone_region ("RU": phones without a country code), template_ttl_ms (600000: templates read for
 /// validation are reused this long). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
+/// log_level ("off", "error", "info", "debug"). Offline (see the README's "Offline"): outbox_path (SQLite file;
+/// the outbox is off when absent), outbox_replay ("background" default, or "manual"), breaker_failures (3),
+/// breaker_cooldown_ms (30000), stale_reads (false). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
 ///
 /// On PASSTEAM_OK, *out_client receives the client (free it with passteam_client_free) and *out_error_json,
 /// if out_error_json is not NULL, is set to NULL. On failure *out_client is set to NULL and *out_error_json

@@ -10,12 +10,14 @@ mod diagnose;
 mod exports;
 mod operations;
 mod webhook;
+mod outbox;
 
 pub use batch::*;
 pub use diagnose::*;
 pub use exports::*;
 pub use operations::*;
 pub use webhook::*;
+pub use outbox::*;
 
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,13 +48,17 @@ pub const PASSTEAM_ERR_RATE_LIMITED: i32 = 9;
 pub const PASSTEAM_ERR_API: i32 = 10;
 /// The reply is not the documented JSON envelope (or is larger than max_response_bytes).
 pub const PASSTEAM_ERR_PROTOCOL: i32 = 11;
+/// Not a failure: a mutating call that cannot be delivered now was stored durably in the outbox
+/// (outbox_path); *out_json holds {"status": 12, "name": "PASSTEAM_QUEUED", "message", "outbox_id", "details":
+/// the failure that caused it}. It is sent later, once, in order (passteam_outbox_flush, or the background replay).
+pub const PASSTEAM_QUEUED: i32 = 12;
 /// A bug in the library: a caught panic. The client stays usable.
 pub const PASSTEAM_ERR_INTERNAL: i32 = 99;
 
 /// Major version of the C ABI: a wrapper refuses a library whose major differs from its own.
 pub const PASSTEAM_ABI_VERSION_MAJOR: u32 = 1;
 /// Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
-pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 4;
+pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 5;
 
 /// An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
 /// All functions may be called concurrently on one client from any number of threads, and

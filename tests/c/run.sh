@@ -119,6 +119,20 @@ expect_line cashier-static "returning customer"
 expect_line cashier-static "bonus: 100 + 100 = 200"
 expect_line cashier-static "phone +79161230001  bonus 200"
 cat "$LOGS/cashier-static.out"
+# Offline: a sale while Passteam cannot be reached (a closed port) is queued in the outbox, with the card
+# from the last-known copy; once it is reachable again, --flush delivers the bonus.
+OUTBOX_FILE=$OUT/cashier-outbox.sqlite
+rm -f "$OUTBOX_FILE"*
+memcheck cashier-online "$OUT/cashier" --outbox "$OUTBOX_FILE" --phone +79161230002 --points 50
+expect_line cashier-online "bonus: 0 + 50 = 50"
+memcheck cashier-offline "$OUT/cashier" --outbox "$OUTBOX_FILE" --base-url http://127.0.0.1:1 --phone +79161230002 --points 30
+expect_line cashier-offline "(last known, offline)"
+expect_line cashier-offline "bonus: 50 + 30 = 80, queued offline (outbox entry 1)"
+memcheck cashier-flush "$OUT/cashier" --outbox "$OUTBOX_FILE" --flush
+expect_line cashier-flush "outbox: sent 1, pending 0, dead 0"
+memcheck cashier-after "$OUT/cashier" --phone +79161230002 --points 0
+expect_line cashier-after "bonus: 80 + 0 = 80"
+cat "$LOGS/cashier-offline.out" "$LOGS/cashier-flush.out"
 # An unexpected status is a non-zero exit; bad usage is 2.
 status=0
 "$OUT/cashier" --token wrong-token >"$LOGS/cashier-auth.out" 2>&1 || status=$?

@@ -63,9 +63,10 @@ static void status_names(void)
         {PASSTEAM_ERR_RATE_LIMITED, "PASSTEAM_ERR_RATE_LIMITED"},
         {PASSTEAM_ERR_API, "PASSTEAM_ERR_API"},
         {PASSTEAM_ERR_PROTOCOL, "PASSTEAM_ERR_PROTOCOL"},
+        {PASSTEAM_QUEUED, "PASSTEAM_QUEUED"},
         {PASSTEAM_ERR_INTERNAL, "PASSTEAM_ERR_INTERNAL"},
     };
-    static const int32_t unknown[] = {-1, 12, 13, 98, 100, INT32_MIN, INT32_MAX};
+    static const int32_t unknown[] = {-1, 13, 14, 98, 100, INT32_MIN, INT32_MAX};
     size_t i;
 
     /* The numbers are the ABI: they must never move. */

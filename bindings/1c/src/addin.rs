@@ -2,7 +2,7 @@
 //! outcome into a result string, `ПоследняяОшибка` / `КодОшибки`, and (by default) a 1C exception.
 
 use crate::args::{flag, json_params, text, timeout};
-use crate::catalog::{self, Action, Prop, WebhookAction, PROPS};
+use crate::catalog::{self, Action, OutboxOp, Prop, WebhookAction, PROPS};
 use crate::native::connection::{ADDIN_E_VERY_IMPORTANT, E_FAIL};
 use crate::native::{Addin, Arg, Connection, Names, Value1C};
 use crate::settings::Settings;
@@ -55,6 +55,9 @@ impl PassteamAddIn {
     fn run(&mut self, num: usize, args: &[Arg<'_>]) -> Result<Value, Error> {
         let arg = |i: usize| args.get(i).copied().unwrap_or(Arg::Empty);
         let title = self.method_title(num);
+        if let Action::Outbox(op) = self.actions[num] {
+            return self.run_outbox(op, arg(0), &title);
+        }
         // Arguments are checked before the client is built, so that a bad argument is reported as such.
         let (method, params, deadline) = match self.actions[num] {
             Action::Call => (
@@ -68,6 +71,7 @@ impl PassteamAddIn {
                 None,
             ),
             Action::Webhook(action) => return self.run_webhook(action, arg(0), &title),
+            Action::Outbox(_) => unreachable!("handled above"),
         };
         if self.client.is_none() {
             self.client = Some(self.settings.client()?);
@@ -93,6 +97,49 @@ impl PassteamAddIn {
                 .webhooks
                 .ack(&text(arg, &format!("{title}: parameter 1 (ИдентификаторВебхука / WebhookId)"))?),
         }
+    }
+
+    /// The outbox methods: `ОчередьОтправить(МаксМс)`, `ОчередьСостояние()`, `ОчередьСписок(ФильтрJSON)`,
+    /// `ОчередьПовторить(Ид)`, `ОчередьУдалить(Ид)`.
+    fn run_outbox(&mut self, op: OutboxOp, arg: Arg<'_>, title: &str) -> Result<Value, Error> {
+        let id = |arg: Arg<'_>| -> Result<i64, Error> {
+            match arg {
+                Arg::Int(n) => Ok(n),
+                Arg::Double(x) if x.is_finite() && x.fract() == 0.0 => Ok(x as i64),
+                _ => Err(Error::invalid_argument(format!(
+                    "{title}: parameter 1 (Ид / Id) must be a whole number"
+                ))),
+            }
+        };
+        // Checked before the client is built, as for the operations.
+        let max = match op {
+            OutboxOp::Flush => timeout(arg, &format!("{title}: parameter 1 (МаксМс / MaxMs)"))?,
+            _ => None,
+        };
+        let filter = match op {
+            OutboxOp::List => json_params(arg, &format!("{title}: parameter 1 (ФильтрJSON / FilterJSON)"))?,
+            _ => Value::Null,
+        };
+        if self.client.is_none() {
+            self.client = Some(self.settings.client()?);
+        }
+        let client = self.client.as_ref().expect("built above");
+        match op {
+            OutboxOp::Flush => client.outbox_flush(max.unwrap_or(std::time::Duration::from_secs(5))),
+            OutboxOp::Stats => client.outbox_stats(),
+            OutboxOp::List => client.outbox_list(&filter),
+            OutboxOp::Retry => client.outbox_retry(id(arg)?),
+            OutboxOp::Discard => client.outbox_discard(id(arg)?),
+        }
+    }
+
+    /// A queued call is not a failure: `КодОшибки` = 12 and `ПоследняяОшибка` holds the queued object (with
+    /// its `outbox_id`), which is also the result; nothing is raised, whatever `ВызыватьИсключения` says.
+    fn queued(&mut self, error: &Error) -> Value1C {
+        let doc = error.to_json().to_string();
+        self.last_error = doc.clone();
+        self.error_code = error.status.code();
+        Value1C::Text(doc)
     }
 
     fn succeed(&mut self) {
@@ -199,6 +246,8 @@ impl Addin for PassteamAddIn {
             (Action::Call, 2) => Some(Value1C::Int(0)),
             (Action::Webhook(WebhookAction::Next), _) => Some(Value1C::Int(0)),
             (Action::Webhook(_), _) => None,
+            (Action::Outbox(OutboxOp::Flush), 0) => Some(Value1C::Int(5000)),
+            (Action::Outbox(OutboxOp::Retry | OutboxOp::Discard), 0) => None,
             _ => Some(Value1C::Text("{}".into())),
         }
     }
@@ -218,6 +267,7 @@ impl Addin for PassteamAddIn {
                 self.succeed();
                 Some(Value1C::Text(result.to_string()))
             }
+            Err(e) if e.is_queued() => Some(self.queued(&e)),
             Err(e) if self.fail(&e) => None,
             Err(_) => Some(Value1C::Empty),
         }

@@ -170,3 +170,47 @@ fn webhooks_start_raise_an_external_event_and_wait_for_their_acknowledgement() {
     assert!(c.errors.borrow().last().unwrap().2.contains("ЗапуститьВебхуки"));
     let _ = std::fs::remove_file(&store);
 }
+
+#[test]
+fn a_queued_call_sets_error_code_12_without_raising_and_the_outbox_methods_work() {
+    let dir = std::env::temp_dir().join(format!("passteam-1c-outbox-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("outbox.sqlite");
+    let _ = std::fs::remove_file(&path);
+    let c = FakeConnection::new();
+    let mut a = object(&c);
+    let settings =
+        serde_json::json!({"token": "SECRET-TOKEN", "base_url": "http://127.0.0.1:9", "max_attempts": 1,
+        "outbox_path": path.to_str().unwrap(), "outbox_replay": "manual"})
+        .to_string();
+    assert!(a.set_prop(find(a.props(), "Settings"), Arg::Wide(&w(&settings))));
+    let update = find(a.methods(), "ОбновитьКарту");
+    let params = w(r#"{"cardId": "c1", "values": {"BONUS": 5}}"#);
+    let result = text(a.call(update, &[Arg::Wide(&params)]));
+    assert!(c.errors.borrow().is_empty(), "a queued call raises nothing, even with ВызыватьИсключения on");
+    let doc: Value = serde_json::from_str(&result).unwrap();
+    assert_eq!(doc["status"], 12);
+    let id = doc["outbox_id"].as_i64().unwrap();
+    assert_eq!(a.get_prop(find(a.props(), "КодОшибки")), Some(Value1C::Int(Status::Queued.code())));
+    assert!(text(a.get_prop(find(a.props(), "ПоследняяОшибка"))).contains("outbox_id"));
+    assert!(!result.contains("SECRET-TOKEN"));
+
+    let stats: Value =
+        serde_json::from_str(&text(a.call(find(a.methods(), "ОчередьСостояние"), &[]))).unwrap();
+    assert_eq!(stats["pending"], 1);
+    let list = text(a.call(find(a.methods(), "OutboxList"), &[Arg::Wide(&w(r#"{"state": "pending"}"#))]));
+    assert!(list.contains("updatecard"), "{list}");
+    let flushed: Value =
+        serde_json::from_str(&text(a.call(find(a.methods(), "ОчередьОтправить"), &[Arg::Int(200)]))).unwrap();
+    assert_eq!(flushed["pending"], 1, "nothing reachable: still pending, {flushed}");
+    assert!(text(a.call(find(a.methods(), "ОчередьПовторить"), &[Arg::Int(id)])).contains("retried"));
+    assert!(text(a.call(find(a.methods(), "ОчередьУдалить"), &[Arg::Int(id)])).contains("discarded"));
+    assert_eq!(a.get_prop(find(a.props(), "КодОшибки")), Some(Value1C::Int(0)));
+    // Without an outbox the methods fail as any bad argument does (raised: the platform call fails).
+    let mut plain = object(&c);
+    assert!(plain.call(find(plain.methods(), "OutboxStats"), &[]).is_none());
+    assert_eq!(
+        plain.get_prop(find(plain.props(), "ErrorCode")),
+        Some(Value1C::Int(Status::InvalidArgument.code()))
+    );
+}

@@ -84,6 +84,8 @@ pub enum Action {
     Operation(&'static Method),
     /// The webhook receiver (see `crate::webhooks`).
     Webhook(WebhookAction),
+    /// One of the offline outbox's operations (issue 12).
+    Outbox(OutboxOp),
 }
 
 /// The webhook receiver's methods.
@@ -107,6 +109,30 @@ pub const WEBHOOK_METHODS: &[(WebhookAction, &str, &str)] = &[
     (WebhookAction::Ack, "AckWebhook", "ПодтвердитьВебхук"),
 ];
 
+/// The outbox methods, after the operations: flush, stats, list, retry, discard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxOp {
+    /// `ОчередьОтправить(МаксМс)` / `OutboxFlush(MaxMs)`: replay what is due.
+    Flush,
+    /// `ОчередьСостояние()` / `OutboxStats()`.
+    Stats,
+    /// `ОчередьСписок(ФильтрJSON)` / `OutboxList(FilterJSON)`.
+    List,
+    /// `ОчередьПовторить(Ид)` / `OutboxRetry(Id)`: a dead entry back in line.
+    Retry,
+    /// `ОчередьУдалить(Ид)` / `OutboxDiscard(Id)`.
+    Discard,
+}
+
+/// The outbox methods with their English and Russian names.
+pub const OUTBOX_METHODS: &[(OutboxOp, &str, &str)] = &[
+    (OutboxOp::Flush, "OutboxFlush", "ОчередьОтправить"),
+    (OutboxOp::Stats, "OutboxStats", "ОчередьСостояние"),
+    (OutboxOp::List, "OutboxList", "ОчередьСписок"),
+    (OutboxOp::Retry, "OutboxRetry", "ОчередьПовторить"),
+    (OutboxOp::Discard, "OutboxDiscard", "ОчередьУдалить"),
+];
+
 impl Action {
     /// The number of parameters the platform is told about.
     pub fn param_count(self) -> usize {
@@ -115,12 +141,14 @@ impl Action {
             Action::Operation(_) => 1,
             Action::Webhook(WebhookAction::Stop) => 0,
             Action::Webhook(_) => 1,
+            Action::Outbox(OutboxOp::Stats) => 0,
+            Action::Outbox(_) => 1,
         }
     }
 }
 
 /// The method list: `Выполнить` / `Call` first, then the operations in the table's order, then the
-/// webhook receiver's methods.
+/// webhook receiver's methods and the outbox's.
 pub fn methods() -> Vec<(Names, Action)> {
     let call = (Names { english: "Call".into(), russian: "Выполнить".into() }, Action::Call);
     let operations = passteam::METHODS.iter().map(|m| {
@@ -133,7 +161,10 @@ pub fn methods() -> Vec<(Names, Action)> {
     let webhooks = WEBHOOK_METHODS.iter().map(|(action, en, ru)| {
         (Names { english: (*en).into(), russian: (*ru).into() }, Action::Webhook(*action))
     });
-    std::iter::once(call).chain(operations).chain(webhooks).collect()
+    let outbox = OUTBOX_METHODS
+        .iter()
+        .map(|(op, en, ru)| (Names { english: (*en).into(), russian: (*ru).into() }, Action::Outbox(*op)));
+    std::iter::once(call).chain(operations).chain(webhooks).chain(outbox).collect()
 }
 
 /// The property names, for the platform.
@@ -163,8 +194,9 @@ mod tests {
     #[test]
     fn method_list_follows_the_core_table() {
         let list = methods();
-        assert_eq!(list.len(), passteam::METHODS.len() + 1 + WEBHOOK_METHODS.len());
+        assert_eq!(list.len(), passteam::METHODS.len() + 1 + WEBHOOK_METHODS.len() + OUTBOX_METHODS.len());
         assert_eq!(list[0].1, Action::Call);
+        let list: Vec<_> = list.into_iter().filter(|(_, a)| !matches!(a, Action::Outbox(_))).collect();
         // The same operations as passteam_methods_json(), in its order, with the contract's names.
         let described = passteam::ffi::methods_json();
         let described = described.as_array().expect("an array");

@@ -33,12 +33,15 @@ from .errors import (
     ValidationError,
     error_from_json,
 )
+from .outbox import Queued, QueuedText
 from .types import Card, Diagnosis, DiagnosisCheck, IssueResult, Page, Template, UpdateResult
 from .webhooks import WEBHOOK_EVENTS, WebhookReceiver, parse_webhook
 
 __all__ = [
     "Client",
     "OPERATIONS",
+    "Queued",
+    "QueuedText",
     "PassteamError",
     "InvalidArgumentError",
     "InvalidJsonError",

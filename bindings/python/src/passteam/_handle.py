@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 from . import _native
 from .errors import OK, error_from_json
+from .outbox import QUEUED, QueuedText
 
 
 def timeout_to_ms(seconds: Optional[float]) -> int:
@@ -81,9 +82,28 @@ class Handle:
         finally:
             self._leave()
             text = lib.take_string(out)
+        if status == QUEUED:
+            return QueuedText(text or "{}")  # stored in the outbox: not an error (see passteam.Queued)
         if status != OK:
             raise error_from_json(status, text)
         return text if text is not None else "null"
+
+    def outbox(self, name: str, *args: Any) -> Any:
+        """Calls ``passteam_outbox_<name>(client, *args, &out)`` and returns the decoded JSON."""
+        lib = self._lib
+        export = lib.outbox.get(name)
+        if export is None:
+            raise NotImplementedError(f"{lib.path} has no passteam_outbox_{name} (ABI 1.4 or later needed)")
+        out = ctypes.c_void_p()
+        ptr = self._enter()
+        try:
+            status = export(ptr, *args, ctypes.byref(out))
+        finally:
+            self._leave()
+            text = lib.take_string(out)
+        if status != OK:
+            raise error_from_json(status, text)
+        return json.loads(text or "null")
 
     def call_batch(self, requests_json: str, options_json: str) -> str:
         """Runs ``passteam_call_batch`` and returns its JSON answer (one entry per request)."""

@@ -97,6 +97,20 @@ class Library:
             None if diagnose is None else _declare(diagnose, [ctypes.c_void_p, _c_char_pp], ctypes.c_int32)
         )
 
+        # The outbox exports (ABI 1.4); absent from older libraries of the same major.
+        outbox_args = {
+            "flush": [ctypes.c_void_p, ctypes.c_uint32, _c_char_pp],
+            "stats": [ctypes.c_void_p, _c_char_pp],
+            "list": [ctypes.c_void_p, ctypes.c_char_p, _c_char_pp],
+            "retry": [ctypes.c_void_p, ctypes.c_int64, _c_char_pp],
+            "discard": [ctypes.c_void_p, ctypes.c_int64, _c_char_pp],
+        }
+        self.outbox: dict[str, Any] = {}
+        for name, argtypes in outbox_args.items():
+            export = getattr(cdll, "passteam_outbox_" + name, None)
+            if export is not None:
+                self.outbox[name] = _declare(export, argtypes, ctypes.c_int32)
+
         self.methods: list[dict[str, Any]] = json.loads(self.methods_json().decode("utf-8"))
         self.ops: dict[str, Any] = {}
         for method in self.methods:

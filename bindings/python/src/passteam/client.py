@@ -15,6 +15,7 @@ from typing import Any, Callable, Generator, Iterable, Mapping, Optional, TypeVa
 from ._handle import Handle, timeout_to_ms
 from .errors import ERR_INVALID_JSON, ERR_PROTOCOL, InvalidJsonError, ProtocolError, error_from_json
 from ._names import to_camel
+from .outbox import QUEUED, Queued, QueuedText
 from .types import Card, DeleteResult, Diagnosis, IssueResult, Page, Template, UpdateResult
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -132,10 +133,42 @@ class Client:
         except (RecursionError, ValueError) as exc:
             # Nested too deep, or circular: a caller's mistake, reported like any other bad params.
             raise InvalidJsonError(f"params cannot be sent as JSON: {exc}", {"status": ERR_INVALID_JSON}) from None
-        return _decode_result(method, self._handle.call(method, params_json, timeout))
+        text = self._handle.call(method, params_json, timeout)
+        if isinstance(text, QueuedText):
+            return Queued.from_json(text)
+        return _decode_result(method, text)
 
     def _op(self, wire: str, timeout: Optional[float], extra: Mapping[str, Any], **named: Any) -> Any:
         return self._invoke(wire, _wire_params(named, extra), timeout)
+
+    # -- the offline outbox (config outbox_path; see passteam.Queued) ---------------------------------
+
+    def outbox_flush(self, max_seconds: float = 5.0) -> dict[str, int]:
+        """Replays the queued calls that are due, for at most ``max_seconds``.
+
+        Returns ``{"sent", "failed", "pending", "dead"}``. Raises :class:`~passteam.InvalidArgumentError`
+        when the client has no ``outbox_path``.
+        """
+        max_ms = max(0, min(int(max_seconds * 1000), 0xFFFFFFFF))
+        return cast("dict[str, int]", self._handle.outbox("flush", max_ms))
+
+    def outbox_stats(self) -> dict[str, Any]:
+        """``{"pending", "dead", "oldest_age_ms", "last_error"}``."""
+        return cast("dict[str, Any]", self._handle.outbox("stats"))
+
+    def outbox_list(self, state: Optional[str] = None, limit: Optional[int] = None) -> list[dict[str, Any]]:
+        """The queued entries, oldest first: ``id``, ``method``, ``params``, ``state`` (``"pending"`` or
+        ``"dead"``), ``attempts``, ``last_error``, ``created_at``."""
+        flt = {key: value for key, value in (("state", state), ("limit", limit)) if value is not None}
+        return cast("list[dict[str, Any]]", self._handle.outbox("list", json.dumps(flt).encode("utf-8")))
+
+    def outbox_retry(self, outbox_id: int) -> dict[str, Any]:
+        """Puts an entry (a dead one, typically) back in line."""
+        return cast("dict[str, Any]", self._handle.outbox("retry", int(outbox_id)))
+
+    def outbox_discard(self, outbox_id: int) -> dict[str, Any]:
+        """Removes an entry for good."""
+        return cast("dict[str, Any]", self._handle.outbox("discard", int(outbox_id)))
 
     # -- bulk calls -------------------------------------------------------------------------------
 
@@ -171,7 +204,12 @@ class Client:
             json.dumps(items, ensure_ascii=False, separators=(",", ":")), json.dumps(options)
         )
         return [
-            entry["result"] if entry["status"] == 0 else error_from_json(entry["status"], json.dumps(entry["error"]))
+            entry["result"]
+            if entry["status"] == 0
+            # A queued item is a Queued value, as from a single call.
+            else Queued.from_json(json.dumps(entry["error"]))
+            if entry["status"] == QUEUED
+            else error_from_json(entry["status"], json.dumps(entry["error"]))
             for entry in json.loads(text)
         ]
 

@@ -26,6 +26,8 @@ ERR_CONFLICT = 8
 ERR_RATE_LIMITED = 9
 ERR_API = 10
 ERR_PROTOCOL = 11
+#: Not an error: the call was stored in the outbox (see :class:`passteam.Queued`).
+QUEUED = 12
 ERR_INTERNAL = 99
 
 
