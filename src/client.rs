@@ -105,7 +105,7 @@ impl Client {
     ) -> Result<(&'static Method, Map<String, Value>, Instant)> {
         let m = methods::find(method).ok_or_else(|| {
             Error::invalid_argument(format!(
-                "unknown method {:?}; see the method table (passteam methods)",
+                "unknown method {:?}; the operations are those of the method table (passteam_methods_json())",
                 truncate(method)
             ))
         })?;
@@ -146,10 +146,13 @@ impl Client {
             return Err(Error::new(
                 Status::Auth,
                 format!(
-                    "{}: no token configured; set \"token\" in the config (or get one with getatoken)",
+                    "{}: no API token configured; give the config key \"token\" (or get one with getatoken)",
                     method.name
                 ),
-            ));
+            )
+            // Lets each host restate the message in its own terms (CLI flag, Python keyword, Go field).
+            .with_detail("missing", Value::from("token"))
+            .with_detail("method", Value::from(method.name)));
         }
         let outgoing = transport::Outgoing {
             endpoint: &endpoint,

@@ -379,6 +379,15 @@ fn check_base_url(key: &str, url: &str, allow_insecure_http: bool) -> Result<()>
         url.parse().map_err(|_| Error::invalid_argument(format!("config: {key} is not a URL: {url:?}")))?;
     let host =
         uri.host().ok_or_else(|| Error::invalid_argument(format!("config: {key} has no host: {url:?}")))?;
+    // The operations' paths start with /oapi/v1, so a base URL copied with it would call
+    // /oapi/v1/oapi/v1/getcard and get a bare "Not found": say so now, with the URL to use instead.
+    let trimmed = url.trim_end_matches('/');
+    let api_path = trimmed.strip_suffix("/oapi/v1").or_else(|| trimmed.strip_suffix("/oapi"));
+    if let (Some(bare), "base_url") = (api_path, key) {
+        return Err(Error::invalid_argument(format!(
+            "config: {key} {url:?} ends with the API path; give the host only: {bare:?} (the operations add /oapi/v1)"
+        )));
+    }
     match uri.scheme_str() {
         Some("https") => Ok(()),
         Some("http") if allow_insecure_http || is_loopback(host) => Ok(()),
@@ -446,6 +455,8 @@ mod tests {
         assert!(!e.message.contains("SECRET"));
         assert!(parse(json!({"base_url": "http://example.com", "allow_insecure_http": true})).is_ok());
         assert!(parse(json!({"base_url": "ftp://x"})).is_err());
+        let e = parse(json!({"base_url": "https://getpass.passteam.ru/oapi/v1/"})).unwrap_err();
+        assert!(e.message.contains("\"https://getpass.passteam.ru\""), "{}", e.message);
     }
 
     #[test]
