@@ -69,11 +69,16 @@ impl Client {
     /// A result that does not fit the type is `PASSTEAM_ERR_PROTOCOL`.
     pub fn call_as<T: serde::de::DeserializeOwned>(&self, method: &str, params: Value) -> Result<T> {
         let value = self.call(method, params)?;
-        serde_json::from_value(value).map_err(|e| {
+        T::deserialize(&value).map_err(|e| {
+            // The operation did succeed: say so, and hand the result on, so nothing is lost.
             Error::new(
                 Status::Protocol,
-                format!("{method}: the result does not have the expected shape: {e}"),
+                format!(
+                    "{method}: the operation succeeded, but its result does not fit {}: {e}; the result is in details.result",
+                    std::any::type_name::<T>()
+                ),
             )
+            .with_detail("result", value)
         })
     }
 
@@ -187,7 +192,7 @@ impl Client {
                     match result {
                         Ok(value) => {
                             self.quota.succeeded();
-                            return Ok(value);
+                            return Ok(crate::loose::normalise_result(value));
                         }
                         Err(e) => {
                             if e.status == Status::RateLimited {

@@ -283,6 +283,9 @@ impl Config {
         let path = over.and_then(|e| e.path.clone()).unwrap_or_else(|| method.path.to_owned());
         let encoding = over.and_then(|e| e.body_encoding).unwrap_or(match (method.kind, verb) {
             (Kind::Rest, Verb::Get | Verb::Delete) => BodyEncoding::Query,
+            // PHP parses only POST bodies into $_POST; its frameworks read urlencoded PUT bodies, never
+            // multipart ones, so a PUT is urlencoded unless the config says otherwise.
+            (Kind::Rest, Verb::Put) => BodyEncoding::Urlencoded,
             _ => self.body_encoding,
         });
         let url =
@@ -468,6 +471,13 @@ mod tests {
         assert_eq!(ep.encoding, BodyEncoding::Json);
         let d = c.endpoint_for(methods::find("deletesale").unwrap());
         assert_eq!((d.verb, d.encoding), (Verb::Delete, BodyEncoding::Query));
+        // PUT bodies are urlencoded by default (PHP reads no multipart PUT), unless overridden.
+        for name in ["updatesale", "updateproduct"] {
+            let put = parse(json!({})).unwrap().endpoint_for(methods::find(name).unwrap());
+            assert_eq!((put.verb, put.encoding), (Verb::Put, BodyEncoding::Urlencoded), "{name}");
+        }
+        let c = parse(json!({"endpoints": {"updatesale": {"body_encoding": "multipart"}}})).unwrap();
+        assert_eq!(c.endpoint_for(methods::find("updatesale").unwrap()).encoding, BodyEncoding::Multipart);
         assert!(parse(json!({"endpoints": {"getcard": {}}})).is_err());
         assert!(parse(json!({"endpoints": {"getsale": {"colour": "red"}}})).is_err());
     }

@@ -30,6 +30,7 @@ pub mod config;
 pub mod error;
 pub mod ffi;
 pub mod log;
+pub mod loose;
 pub mod methods;
 pub mod models;
 pub mod quota;
