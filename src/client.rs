@@ -113,6 +113,8 @@ impl Client {
                 "unknown method {:?}; the operations are those of the method table (passteam_methods_json())",
                 truncate(method)
             ))
+            // Lets each host point at its own list of operations.
+            .with_detail("unknown_method", Value::from(truncate(method)))
         })?;
         let params = match params {
             Value::Object(map) => map,
