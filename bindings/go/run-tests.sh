@@ -147,7 +147,9 @@ MOD
 		printf 'module example.com/till\n\ngo 1.24\n' >"$dir/go.mod"
 		(cd "$dir" && GOWORK= go work init . "$copy")
 	fi
-	(cd "$dir" && GOPROXY=off GOFLAGS=-mod=mod \
+	local modflag=-mod=mod # a workspace allows only the default (readonly)
+	[ "$1" = work ] && modflag=
+	(cd "$dir" && GOPROXY=off GOFLAGS=$modflag \
 		CGO_CFLAGS="-I$root/include" CGO_LDFLAGS="-L$root/target/release" go build -o "$dir/till" .) ||
 		fail "an outside module ($1) does not build with the documented CGO flags"
 	PASSTEAM_BASE_URL="$base_url" PASSTEAM_TOKEN="$token" "$dir/till" | tee "$dir/out.txt"
