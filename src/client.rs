@@ -8,6 +8,7 @@ use crate::quota::Quota;
 use crate::redact::Scrubber;
 use crate::retry;
 use crate::transport::{self, Delivery};
+use crate::validation::Validator;
 use crate::{request, response, scenarios};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -25,6 +26,8 @@ pub struct Client {
     logger: Option<Logger>,
     /// Hides every form of the token in errors and log lines.
     scrubber: Option<Scrubber>,
+    /// Template-aware checks of card variables (issue 15).
+    validator: Validator,
 }
 
 impl Client {
@@ -46,7 +49,8 @@ impl Client {
             _ => None,
         };
         let quota = Quota::new(config.quota_per_hour, config.quota_per_day);
-        Ok(Client { config, agent, quota, logger, scrubber })
+        let validator = Validator::new(config.validation, &config.phone_region, config.template_ttl);
+        Ok(Client { config, agent, quota, logger, scrubber, validator })
     }
 
     /// Builds a client from the JSON config text every host passes (empty text = defaults).
@@ -116,10 +120,15 @@ impl Client {
     /// on, without parsing the result into a tree and printing it again.
     pub fn call_json(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<Box<RawValue>> {
         let (m, params, deadline) = self.resolve(method, params, timeout)?;
+        // Validation (issue 15): the template's types checked and applied before anything is sent.
+        let params = self.validator.prepare(self, m, params, deadline).map_err(|e| self.redact(e))?;
         let result = match m.kind {
             Kind::Scenario => scenarios::run(self, m, &params, deadline).map(|v| to_raw(&v)),
             _ => self.invoke_raw(m, &params, deadline),
         };
+        if let Ok(raw) = &result {
+            self.validator.learn(m, raw);
+        }
         result.map_err(|e| self.redact(e))
     }
 

@@ -112,6 +112,14 @@ pub struct Config {
     /// Optional log file (never stdout); phone numbers and e-mails are masked, the token never written.
     pub log_file: Option<PathBuf>,
     pub log_level: LogLevel,
+    // --- validation (issue 15): keys `validation`, `phone_region`, `template_ttl_ms` ---
+    /// What is done with card variables before sending: off, normalize (default), strict.
+    pub validation: crate::validation::Mode,
+    /// The region (ISO 3166 alpha-2) of phones written without a country code: `RU` by default.
+    pub phone_region: String,
+    /// How long a template read for validation is reused before it is read again.
+    pub template_ttl: Duration,
+    // --- end validation ---
 }
 
 impl Default for Config {
@@ -139,6 +147,10 @@ impl Default for Config {
             ca_bundle: None,
             log_file: None,
             log_level: LogLevel::Off,
+            // validation (issue 15)
+            validation: crate::validation::Mode::Normalize,
+            phone_region: "RU".to_owned(),
+            template_ttl: Duration::from_secs(600),
         }
     }
 }
@@ -180,6 +192,10 @@ pub const CONFIG_KEYS: &[&str] = &[
     "ca_bundle",
     "log_file",
     "log_level",
+    // validation (issue 15)
+    "validation",
+    "phone_region",
+    "template_ttl_ms",
 ];
 
 impl Config {
@@ -238,6 +254,17 @@ impl Config {
                     }
                 }
                 "ca_bundle" => c.ca_bundle = Some(PathBuf::from(string(key, value)?)),
+                // validation (issue 15)
+                "validation" => {
+                    let text = string(key, value)?;
+                    c.validation = crate::validation::Mode::parse(&text).ok_or_else(|| {
+                        Error::invalid_argument(format!(
+                            "config: validation must be \"off\", \"normalize\" or \"strict\", not {text:?}"
+                        ))
+                    })?
+                }
+                "phone_region" => c.phone_region = string(key, value)?.to_ascii_uppercase(),
+                "template_ttl_ms" => c.template_ttl = millis(key, value, 0)?,
                 "log_file" => c.log_file = Some(PathBuf::from(string(key, value)?)),
                 "log_level" => c.log_level = log_level(&string(key, value)?)?,
                 _ => {
@@ -268,6 +295,12 @@ impl Config {
             if token.chars().any(|ch| ch.is_control()) {
                 return Err(Error::invalid_argument("config: token contains control characters"));
             }
+        }
+        if !crate::validation::phone::is_known_region(&self.phone_region) {
+            return Err(Error::invalid_argument(format!(
+                "config: phone_region {:?} is not a region code (ISO 3166 alpha-2, e.g. \"RU\", \"KZ\")",
+                self.phone_region
+            )));
         }
         if self.retry.max_attempts == 0 {
             return Err(Error::invalid_argument("config: max_attempts must be at least 1"));

@@ -50,6 +50,8 @@ pub mod response;
 pub mod retry;
 mod scenarios;
 pub mod transport;
+pub mod validation;
+pub mod webhook;
 
 pub use client::Client;
 pub use config::{BodyEncoding, Config, Endpoint, LogLevel, RetryPolicy, TlsRoots};

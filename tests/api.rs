@@ -319,8 +319,11 @@ fn every_status_code_with_its_error_object() {
         .unwrap_err();
     assert_error_object(&e, Status::Api, Some(500));
     assert_eq!(e.message, "Provided field (PHONE) is unique and must be set.");
-    let e = c.create_card(json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "12345"}})).unwrap_err();
-    assert_error_object(&e, Status::Api, Some(400));
+    // A bad phone: refused before sending by the client's validation (3), by the server when it is off (10).
+    let bad_phone = json!({"templateId": TEMPLATE_LOYALTY, "values": {"PHONE": "12345"}});
+    assert_error_object(&c.create_card(bad_phone.clone()).unwrap_err(), Status::Validation, None);
+    let unchecked = client_with(&sb, json!({"max_attempts": 1, "validation": "off"}));
+    assert_error_object(&unchecked.create_card(bad_phone).unwrap_err(), Status::Api, Some(400));
 
     // 9: the server's quota message.
     sb.set_quota(Some(0), 429);

@@ -51,6 +51,13 @@ type Config struct {
 	// LogFile and LogLevel ("off", "error", "info", "debug") turn on the library's log.
 	LogFile  string
 	LogLevel string
+	// Validation is what happens to card variables before sending: "normalize" (default: fix what
+	// can be fixed, e.g. phones to E.164, refuse the rest), "strict" (refuse what is not canonical)
+	// or "off". PhoneRegion ("RU") reads phones written without a country code; TemplateTTL (10m)
+	// is how long a template read for validation is reused.
+	Validation  string
+	PhoneRegion string
+	TemplateTTL time.Duration
 }
 
 // Endpoint places one REST operation (sales, products): any zero field keeps the default.
@@ -96,6 +103,9 @@ type configJSON struct {
 	CABundle          string              `json:"ca_bundle,omitempty"`
 	LogFile           string              `json:"log_file,omitempty"`
 	LogLevel          string              `json:"log_level,omitempty"`
+	Validation        string              `json:"validation,omitempty"`
+	PhoneRegion       string              `json:"phone_region,omitempty"`
+	TemplateTTLMS     uint64              `json:"template_ttl_ms,omitempty"`
 }
 
 // millis rounds a positive duration up to whole milliseconds, so that 1µs never becomes "use the
@@ -130,5 +140,8 @@ func (c Config) marshal() ([]byte, error) {
 		CABundle:          c.CABundle,
 		LogFile:           c.LogFile,
 		LogLevel:          c.LogLevel,
+		Validation:        c.Validation,
+		PhoneRegion:       c.PhoneRegion,
+		TemplateTTLMS:     millis(c.TemplateTTL),
 	})
 }

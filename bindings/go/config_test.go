@@ -31,9 +31,9 @@ func TestConfigOmitsZeroValues(t *testing.T) {
 // Every key of the config document, in the library's spelling.
 var configKeys = []string{
 	"allow_insecure_http", "base_url", "body_encoding", "ca_bundle", "connect_timeout_ms", "endpoints",
-	"log_file", "log_level", "max_attempts", "max_response_bytes", "proxy", "quota_per_day",
-	"quota_per_hour", "read_timeout_ms", "retry_base_delay_ms", "retry_max_delay_ms", "timeout_ms",
-	"tls_roots", "token", "user_agent",
+	"log_file", "log_level", "max_attempts", "max_response_bytes", "phone_region", "proxy", "quota_per_day",
+	"quota_per_hour", "read_timeout_ms", "retry_base_delay_ms", "retry_max_delay_ms", "template_ttl_ms",
+	"timeout_ms", "tls_roots", "token", "user_agent", "validation",
 }
 
 // fullConfig sets every field to a value the library accepts.
@@ -60,6 +60,9 @@ func fullConfig(t *testing.T) Config {
 		CABundle:          writeTestCA(t, dir),
 		LogFile:           filepath.Join(dir, "passteam.log"),
 		LogLevel:          "debug",
+		Validation:        "strict",
+		PhoneRegion:       "KZ",
+		TemplateTTL:       time.Minute,
 	}
 }
 

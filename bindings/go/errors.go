@@ -108,6 +108,33 @@ func (e *Error) Field() string {
 	return s
 }
 
+// Problem is one card variable that does not fit its template (a validation error's
+// details.problems): the variable, the value given, what is wrong, and for a variable the
+// template does not have, the closest names it does have.
+type Problem struct {
+	Field       string   `json:"field"`
+	Value       string   `json:"value"`
+	Problem     string   `json:"problem"`
+	Suggestions []string `json:"suggestions,omitempty"`
+}
+
+// Problems returns every refused variable of a validation error (empty for other errors).
+func (e *Error) Problems() []Problem {
+	raw, ok := e.Details["problems"]
+	if !ok {
+		return nil
+	}
+	doc, err := json.Marshal(raw)
+	if err != nil {
+		return nil
+	}
+	var problems []Problem
+	if json.Unmarshal(doc, &problems) != nil {
+		return nil
+	}
+	return problems
+}
+
 // errorObject is the error JSON the library returns (see passteam.h).
 type errorObject struct {
 	Status       int            `json:"status"`

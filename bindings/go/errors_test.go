@@ -78,6 +78,29 @@ func TestErrorPerStatus(t *testing.T) {
 		if perr.Field() != "templateId" {
 			t.Errorf("Field() = %q, details %v", perr.Field(), perr.Details)
 		}
+		// Card variables that do not fit the template: every one listed, nothing sent.
+		_, err = c.CreateCard(ctx, NewCard{
+			TemplateID: loyaltyTemplate,
+			Values:     Values{"PHONE": "8 916 123", "LEVL": "Gold", "CLIENT_NAME": "Anna"},
+		})
+		perr = checkError(t, err, ErrValidation)
+		problems := perr.Problems()
+		if len(problems) != 2 {
+			t.Fatalf("Problems() = %+v", problems)
+		}
+		byField := map[string]Problem{}
+		for _, p := range problems {
+			byField[p.Field] = p
+		}
+		if byField["%PHONE%"].Value != "8 916 123" || byField["%PHONE%"].Problem == "" {
+			t.Errorf("phone problem %+v", byField["%PHONE%"])
+		}
+		if s := byField["%LEVL%"].Suggestions; len(s) != 1 || s[0] != "%LEVEL%" {
+			t.Errorf("suggestions %v", s)
+		}
+		if (&Error{}).Problems() != nil {
+			t.Error("an error without problems has none")
+		}
 	})
 
 	t.Run("transport: closed port", func(t *testing.T) {

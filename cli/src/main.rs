@@ -17,6 +17,7 @@ mod demo;
 mod methods_cmd;
 mod output;
 mod sandbox_cmd;
+mod webhooks_cmd;
 
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -49,6 +50,14 @@ enum Command {
     Demo(demo::Args),
     /// Run the sandbox (a local emulator of the API) until killed.
     Sandbox(sandbox_cmd::Args),
+    /// Run the durable webhook receiver (`serve`) or check one payload (`parse`); see `webhooks help`.
+    #[command(disable_help_flag = true)]
+    Webhooks {
+        /// serve --path /passteam/SECRET --store FILE [--listen ADDR] [--config JSON] [--max-events N],
+        /// or parse [BODY_JSON|-]
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Print the version of the CLI and of the C ABI it was built with.
     Version,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -82,6 +91,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Completions(args) => completions::run(args),
+        Command::Webhooks { args } => webhooks_cmd::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -39,11 +39,24 @@ pub fn handle(shared: &Shared, verb: &str, route: &Route, p: &Params, auth_ok: b
         return envelope_err(400, e);
     }
     let base = shared.base_url.as_str();
+    // A card about to be deleted is kept for its deleteCard webhook.
+    let doomed = match (route, p.get("cardId")) {
+        (Route::Oapi(name), Some(id)) if name == "deletecard" => core
+            .state
+            .card_index(id)
+            .and_then(|i| serde_json::to_value(core.state.card_out(&core.state.cards[i], base)).ok()),
+        _ => None,
+    };
     let res = match route {
         Route::Oapi(name) => oapi(shared, &mut core.state, base, name, p),
         Route::Rest(op) => rest(&mut core.state, &verb, op, p),
         _ => Err(ApiErr(404, "Not found".into())),
     };
+    if let (Route::Oapi(name), Ok(json)) = (route, &res) {
+        if let Some((event, card)) = crate::webhooks::event_of(name, json, doomed) {
+            shared.webhooks.emit(event, card);
+        }
+    }
     match res {
         Ok(json) => envelope_ok(&json),
         Err(e) => e.into_reply(),

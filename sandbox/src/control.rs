@@ -60,6 +60,9 @@ pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
 }
 
 pub fn handle(shared: &Shared, req: &Request) -> Reply {
+    if let Some(reply) = crate::webhooks::control(shared, req) {
+        return reply;
+    }
     let path = req.path.trim_end_matches('/');
     let verb = req.verb.to_ascii_uppercase();
     match (verb.as_str(), path) {

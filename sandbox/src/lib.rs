@@ -35,6 +35,8 @@
 //! * `POST /_sandbox/reset` — seeded state, no faults, empty log, quota back to the start-up config.
 //! * `POST /_sandbox/quota` — `{"per_hour": N|null, "status": 429}`; `GET /_sandbox/quota`.
 //! * `GET /_sandbox/info` — base URL, token, credentials, seeded ids.
+//! * `POST`/`GET`/`DELETE /_sandbox/webhooks`, `POST /_sandbox/install` — card changes posted as webhooks
+//!   (see the `webhooks` module).
 //!
 //! # Seeded state
 //! * [`TEMPLATE_LOYALTY`]: `%CLIENT_NAME%` text, `%PHONE%` phone (unique), `%EMAIL%` email, `%BIRTHDAY%`
@@ -77,6 +79,8 @@ mod server;
 mod shared;
 mod state;
 mod templates;
+mod types;
+mod webhooks;
 
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::Ordering;
@@ -120,7 +124,7 @@ impl Sandbox {
             .spawn(move || server::accept_loop(listener, s2))?;
         // Load libphonenumber's metadata off the request path, so the first phone check is not slow.
         let _ = std::thread::Builder::new().name("passteam-sandbox-warmup".into()).spawn(|| {
-            let _ = phonenumber::parse(None, "+79123456789");
+            types::warm_up();
         });
         Ok(Sandbox { shared, port, accept: Some(accept) })
     }

@@ -40,6 +40,8 @@ pub(crate) struct Shared {
     pub shutting_down: AtomicBool,
     pub conns: Mutex<HashMap<u64, TcpStream>>,
     pub next_conn: AtomicU64,
+    /// Where card changes are posted as webhooks (set through `/_sandbox/webhooks`).
+    pub webhooks: std::sync::Arc<crate::webhooks::Webhooks>,
 }
 
 impl Shared {
@@ -51,6 +53,7 @@ impl Shared {
             shutting_down: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
+            webhooks: std::sync::Arc::default(),
         }
     }
 
@@ -61,6 +64,7 @@ impl Shared {
 
     /// Back to the start-up state (`POST /_sandbox/reset`).
     pub fn reset(&self) {
+        self.webhooks.clear();
         *self.lock() = Core::new(&self.config);
     }
 }

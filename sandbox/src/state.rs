@@ -135,9 +135,7 @@ impl FieldDef {
     pub fn canonical(&self, value: &str) -> String {
         let v = value.trim();
         match self.ftype.as_str() {
-            "phone" => phonenumber::parse(None, v)
-                .map(|n| n.format().mode(phonenumber::Mode::E164).to_string())
-                .unwrap_or_else(|_| v.to_string()),
+            "phone" => crate::types::canonical_phone(v).unwrap_or_else(|| v.to_string()),
             "email" => v.to_lowercase(),
             "number" => parse_number(v).map(|n| n.to_string()).unwrap_or_else(|| v.to_string()),
             "flag" => parse_flag(v).map(|b| b.to_string()).unwrap_or_else(|| v.to_string()),
@@ -147,28 +145,11 @@ impl FieldDef {
 }
 
 pub fn valid_phone(value: &str) -> bool {
-    let v = value.trim();
-    if !v.starts_with('+') {
-        return false;
-    }
-    match phonenumber::parse(None, v) {
-        Ok(n) => phonenumber::is_valid(&n),
-        Err(_) => false,
-    }
+    crate::types::valid_phone(value)
 }
 
 pub fn valid_email(value: &str) -> bool {
-    let v = value.trim();
-    let Some((local, domain)) = v.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+    crate::types::valid_email(value)
 }
 
 pub fn parse_flag(value: &str) -> Option<bool> {
@@ -187,34 +168,9 @@ pub fn parse_number(value: &str) -> Option<f64> {
     v.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
-/// Converts a Java/ICU style `dateStyle` (`dd.MM.yyyy HH:mm`) to a chrono format and parses with it.
-fn valid_date(value: &str, style: &str, date_only: bool) -> bool {
-    let mut fmt = String::new();
-    let mut rest = style;
-    let tokens =
-        [("yyyy", "%Y"), ("yy", "%y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S")];
-    'outer: while !rest.is_empty() {
-        for (tok, rep) in tokens {
-            if let Some(r) = rest.strip_prefix(tok) {
-                fmt.push_str(rep);
-                rest = r;
-                continue 'outer;
-            }
-        }
-        let c = rest.chars().next().unwrap_or(' ');
-        if c == '%' {
-            fmt.push_str("%%");
-        } else {
-            fmt.push(c);
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    let v = value.trim();
-    if date_only || !fmt.contains("%H") {
-        chrono::NaiveDate::parse_from_str(v, &fmt).is_ok()
-    } else {
-        chrono::NaiveDateTime::parse_from_str(v, &fmt).is_ok()
-    }
+/// A real date in the field's Java/ICU style `dateStyle` (`dd.MM.yyyy HH:mm`).
+fn valid_date(value: &str, style: &str, _date_only: bool) -> bool {
+    crate::types::valid_date(value, style)
 }
 
 #[derive(Clone, Debug)]

@@ -9,11 +9,13 @@ mod convert;
 mod diagnose;
 mod exports;
 mod operations;
+mod webhook;
 
 pub use batch::*;
 pub use diagnose::*;
 pub use exports::*;
 pub use operations::*;
+pub use webhook::*;
 
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,7 +27,8 @@ pub const PASSTEAM_OK: i32 = 0;
 pub const PASSTEAM_ERR_INVALID_ARGUMENT: i32 = 1;
 /// The params or config text is not JSON, or not a JSON object.
 pub const PASSTEAM_ERR_INVALID_JSON: i32 = 2;
-/// A required parameter is missing or has the wrong type (checked before anything is sent).
+/// A required parameter is missing or has the wrong type, or card variables do not fit the template
+/// (checked before anything is sent; details.problems lists every refused variable).
 pub const PASSTEAM_ERR_VALIDATION: i32 = 3;
 /// DNS, connect, TLS, a broken connection, or a 502/503/504 from the gateway.
 pub const PASSTEAM_ERR_TRANSPORT: i32 = 4;
@@ -49,7 +52,7 @@ pub const PASSTEAM_ERR_INTERNAL: i32 = 99;
 /// Major version of the C ABI: a wrapper refuses a library whose major differs from its own.
 pub const PASSTEAM_ABI_VERSION_MAJOR: u32 = 1;
 /// Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
-pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 3;
+pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 4;
 
 /// An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
 /// All functions may be called concurrently on one client from any number of threads, and

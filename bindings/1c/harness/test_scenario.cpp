@@ -80,6 +80,17 @@ void test_scenario(Context& ctx) {
     CHECK(!errors.empty() && contains(errors.back().description, "Provided field (PHONE) is unique and must be set."));
     CHECK(c.get("ErrorCode").i4 == 10);
 
+    // Values that do not fit the template (validation, issue 15): refused before sending, every one
+    // listed in ПоследняяОшибка's details.problems, the message naming the closest variable.
+    Result misfit = c.call("СоздатьКарту", {a_str(std::string("{\"templateId\": \"") + LOYALTY + "\", \"values\": {\"PHONE\": \"8 916 123\", \"LEVL\": \"Gold\"}}")});
+    CHECK(!misfit.ok && errors.size() == 3);
+    CHECK(!errors.empty() && contains(errors.back().description, "did you mean %LEVEL%?"));
+    CHECK(c.get("КодОшибки").i4 == 3);
+    Result problems = c.get("ПоследняяОшибка");
+    CHECK_MSG(contains(problems.text, "\"problems\":[") && contains(problems.text, "\"field\":\"%PHONE%\"")
+                  && contains(problems.text, "\"value\":\"8 916 123\"") && contains(problems.text, "\"suggestions\":[\"%LEVEL%\"]"),
+              problems.text);
+
     // A success clears the error.
     CHECK(c.call("ПолучитьСписокШаблонов").ok);
     CHECK(c.get("ErrorCode").i4 == 0 && c.get("LastError").text.empty());

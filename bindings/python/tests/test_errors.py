@@ -70,6 +70,25 @@ def test_validation(client: passteam.Client, sandbox: Sandbox) -> None:
     assert sandbox.requests() == []  # checked before anything was sent
 
 
+def test_validation_problems_name_every_refused_variable(client: passteam.Client, sandbox: Sandbox) -> None:
+    sandbox.clear_requests()
+    with pytest.raises(passteam.ValidationError) as info:
+        client.create_card(template_id=LOYALTY, values={"PHONE": "8 916 123", "LEVL": "Gold", "CLIENT_NAME": "Anna"})
+    error = info.value
+    assert error.status == 3 and error.problems == error.details["problems"]
+    by_field = {p["field"]: p for p in error.problems}
+    assert set(by_field) == {"%PHONE%", "%LEVL%"}
+    assert by_field["%PHONE%"]["value"] == "8 916 123"
+    assert by_field["%LEVL%"]["suggestions"] == ["%LEVEL%"]
+    assert "did you mean %LEVEL%?" in error.message
+    assert [r for r in sandbox.requests() if r["method"] == "createcard"] == []
+    # A phone the till typed its own way is sent in E.164.
+    digits = new_phone()[2:]
+    typed = f"8 ({digits[:3]}) {digits[3:6]}-{digits[6:8]}-{digits[8:]}"
+    card = client.create_card(template_id=LOYALTY, values={"PHONE": typed})
+    assert card["values"]["%PHONE%"] == "+7" + digits
+
+
 def test_auth(sandbox: Sandbox) -> None:
     with make_client(sandbox, token="wrong-token") as bad:
         with pytest.raises(passteam.AuthError) as info:

@@ -81,12 +81,22 @@ class InvalidJsonError(PassteamError, ValueError):
 
 
 class ValidationError(PassteamError, ValueError):
-    """A required parameter is missing or has the wrong type (checked before anything is sent).
+    """A parameter is missing or has the wrong type, or card variables do not fit the template's field
+    types (checked before anything is sent).
 
-    ``details["field"]`` names the parameter.
+    ``details["field"]`` names the parameter (the first refused variable).
+
+    Attributes:
+        problems: every refused variable at once, as dicts ``{"field": "%PHONE%", "value": "8 916",
+            "problem": "is too short for a phone number"}`` (plus ``"suggestions"``, the closest known
+            names, for a variable the template does not have); empty for a missing parameter.
     """
 
     status = ERR_VALIDATION
+
+    @property
+    def problems(self) -> list[dict[str, Any]]:
+        return [dict(p) for p in self.details.get("problems") or [] if isinstance(p, dict)]
 
 
 class TransportError(PassteamError):
