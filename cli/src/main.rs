@@ -50,8 +50,7 @@ enum Command {
     Demo(demo::Args),
     /// Run the sandbox (a local emulator of the API) until killed.
     Sandbox(sandbox_cmd::Args),
-    /// Run the durable webhook receiver (`serve`) or check one payload (`parse`); see `webhooks help`.
-    #[command(disable_help_flag = true)]
+    /// Run the durable webhook receiver (`serve`) or check one payload (`parse`).
     Webhooks {
         /// serve --path /passteam/SECRET --store FILE [--listen ADDR] [--config JSON] [--max-events N],
         /// or parse [BODY_JSON|-]
