@@ -98,11 +98,16 @@ impl Client {
     /// A result that does not fit the type is `PASSTEAM_ERR_PROTOCOL`.
     pub fn call_as<T: serde::de::DeserializeOwned>(&self, method: &str, params: Value) -> Result<T> {
         let value = self.call(method, params)?;
-        serde_json::from_value(value).map_err(|e| {
+        T::deserialize(&value).map_err(|e| {
+            // The operation did succeed: say so, and hand the result on, so nothing is lost.
             Error::new(
                 Status::Protocol,
-                format!("{method}: the result does not have the expected shape: {e}"),
+                format!(
+                    "{method}: the operation succeeded, but its result does not fit {}: {e}; the result is in details.result",
+                    std::any::type_name::<T>()
+                ),
             )
+            .with_detail("result", value)
         })
     }
 
@@ -153,9 +158,11 @@ impl Client {
     ) -> Result<(&'static Method, Map<String, Value>, Instant)> {
         let m = methods::find(method).ok_or_else(|| {
             Error::invalid_argument(format!(
-                "unknown method {:?}; see the method table (passteam methods)",
+                "unknown method {:?}; the operations are those of the method table (passteam_methods_json())",
                 truncate(method)
             ))
+            // Lets each host point at its own list of operations.
+            .with_detail("unknown_method", Value::from(truncate(method)))
         })?;
         let params = match params {
             Value::Object(map) => map,
@@ -181,10 +188,13 @@ impl Client {
             return Err(Error::new(
                 Status::Auth,
                 format!(
-                    "{}: no token configured; set \"token\" in the config (or get one with getatoken)",
+                    "{}: no API token configured; give the config key \"token\" (or get one with getatoken)",
                     method.name
                 ),
-            ));
+            )
+            // Lets each host restate the message in its own terms (CLI flag, Python keyword, Go field).
+            .with_detail("missing", Value::from("token"))
+            .with_detail("method", Value::from(method.name)));
         }
         let outgoing = transport::Outgoing {
             endpoint: &endpoint,
@@ -224,7 +234,7 @@ impl Client {
                     match result {
                         Ok(value) => {
                             self.quota.succeeded();
-                            return Ok(value);
+                            return Ok(crate::loose::normalise_result(value));
                         }
                         // Any reply, even a 502-504 from something in front of Passteam: the request
                         // may have been applied.

@@ -375,6 +375,9 @@ impl Config {
         let path = over.and_then(|e| e.path.clone()).unwrap_or_else(|| method.path.to_owned());
         let encoding = over.and_then(|e| e.body_encoding).unwrap_or(match (method.kind, verb) {
             (Kind::Rest, Verb::Get | Verb::Delete) => BodyEncoding::Query,
+            // PHP parses only POST bodies into $_POST; its frameworks read urlencoded PUT bodies, never
+            // multipart ones, so a PUT is urlencoded unless the config says otherwise.
+            (Kind::Rest, Verb::Put) => BodyEncoding::Urlencoded,
             _ => self.body_encoding,
         });
         let url =
@@ -471,6 +474,15 @@ fn check_base_url(key: &str, url: &str, allow_insecure_http: bool) -> Result<()>
         url.parse().map_err(|_| Error::invalid_argument(format!("config: {key} is not a URL: {url:?}")))?;
     let host =
         uri.host().ok_or_else(|| Error::invalid_argument(format!("config: {key} has no host: {url:?}")))?;
+    // The operations' paths start with /oapi/v1, so a base URL copied with it would call
+    // /oapi/v1/oapi/v1/getcard and get a bare "Not found": say so now, with the URL to use instead.
+    let trimmed = url.trim_end_matches('/');
+    let api_path = trimmed.strip_suffix("/oapi/v1").or_else(|| trimmed.strip_suffix("/oapi"));
+    if let (Some(bare), "base_url") = (api_path, key) {
+        return Err(Error::invalid_argument(format!(
+            "config: {key} {url:?} ends with the API path; give the host only: {bare:?} (the operations add /oapi/v1)"
+        )));
+    }
     match uri.scheme_str() {
         Some("https") => Ok(()),
         Some("http") if allow_insecure_http || is_loopback(host) => Ok(()),
@@ -538,6 +550,8 @@ mod tests {
         assert!(!e.message.contains("SECRET"));
         assert!(parse(json!({"base_url": "http://example.com", "allow_insecure_http": true})).is_ok());
         assert!(parse(json!({"base_url": "ftp://x"})).is_err());
+        let e = parse(json!({"base_url": "https://getpass.passteam.ru/oapi/v1/"})).unwrap_err();
+        assert!(e.message.contains("\"https://getpass.passteam.ru\""), "{}", e.message);
     }
 
     #[test]
@@ -549,6 +563,13 @@ mod tests {
         assert_eq!(ep.encoding, BodyEncoding::Json);
         let d = c.endpoint_for(methods::find("deletesale").unwrap());
         assert_eq!((d.verb, d.encoding), (Verb::Delete, BodyEncoding::Query));
+        // PUT bodies are urlencoded by default (PHP reads no multipart PUT), unless overridden.
+        for name in ["updatesale", "updateproduct"] {
+            let put = parse(json!({})).unwrap().endpoint_for(methods::find(name).unwrap());
+            assert_eq!((put.verb, put.encoding), (Verb::Put, BodyEncoding::Urlencoded), "{name}");
+        }
+        let c = parse(json!({"endpoints": {"updatesale": {"body_encoding": "multipart"}}})).unwrap();
+        assert_eq!(c.endpoint_for(methods::find("updatesale").unwrap()).encoding, BodyEncoding::Multipart);
         assert!(parse(json!({"endpoints": {"getcard": {}}})).is_err());
         assert!(parse(json!({"endpoints": {"getsale": {"colour": "red"}}})).is_err());
     }

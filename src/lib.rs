@@ -38,6 +38,7 @@ pub mod ffi;
 pub mod fuzzing;
 pub mod json_shape;
 pub mod log;
+pub mod loose;
 pub mod methods;
 pub mod models;
 mod multipart;

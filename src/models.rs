@@ -2,7 +2,10 @@
 //!
 //! Built from the spec's field lists (the vendor's JSON samples are malformed). Every struct keeps the fields
 //! it does not name in `extra`, so a field Passteam adds tomorrow is not lost; fields whose type the vendor
-//! sends inconsistently (`voided` as 0/1, dates as text) stay `Value` or `String`.
+//! sends inconsistently (`voided` as 0/1, dates as text) stay `Value` or `String`. PHP mixes numbers and
+//! numeric strings and writes an empty object as `[]`: text fields accept numbers, counts accept numeric
+//! strings, flags accept 0/1, variables accept `[]` (the helpers are in `loose.rs`), so a reply whose
+//! operation succeeded never fails to read.
 //!
 //! ```no_run
 //! # use passteam::{Client, models::Card};
@@ -13,6 +16,7 @@
 //! }
 //! ```
 
+use crate::loose;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -21,16 +25,26 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Card {
+    #[serde(deserialize_with = "loose::string")]
     pub card_id: String,
+    #[serde(deserialize_with = "loose::string")]
     pub card_code: String,
+    #[serde(deserialize_with = "loose::string")]
     pub card_url: String,
+    #[serde(deserialize_with = "loose::string")]
     pub apple_url: String,
+    #[serde(deserialize_with = "loose::string")]
     pub google_url: String,
+    #[serde(deserialize_with = "loose::string")]
     pub qrcode_url: String,
+    #[serde(deserialize_with = "loose::string")]
     pub template_id: String,
-    /// The variables, keyed `%NAME%`, as text.
+    /// The variables, keyed `%NAME%`, as text (numbers and booleans turned to text, PHP's `[]` empty).
+    #[serde(deserialize_with = "loose::text_map")]
     pub values: BTreeMap<String, String>,
+    #[serde(deserialize_with = "loose::flag")]
     pub device_registered: bool,
+    #[serde(deserialize_with = "loose::flag")]
     pub installed: bool,
     pub voided: Value,
     pub installed_g_pay: Value,
@@ -39,7 +53,9 @@ pub struct Card {
     pub expiration_date: Value,
     pub phone_number: Value,
     pub email: Value,
+    #[serde(deserialize_with = "loose::string")]
     pub created: String,
+    #[serde(deserialize_with = "loose::string")]
     pub updated: String,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -56,10 +72,12 @@ impl Card {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct TemplateField {
+    #[serde(deserialize_with = "loose::string")]
     pub name: String,
+    #[serde(deserialize_with = "loose::string")]
     pub title: String,
     /// `text`, `phone`, `email`, `date`, `date_time`, `list`, `flag`, `number`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "loose::string")]
     pub kind: String,
     pub params: Value,
     #[serde(flatten)]
@@ -70,11 +88,14 @@ pub struct TemplateField {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Template {
+    #[serde(deserialize_with = "loose::string")]
     pub template_id: String,
+    #[serde(deserialize_with = "loose::string")]
     pub title: String,
     pub pass_type_id: Value,
     pub company: Value,
     pub cards_count: Value,
+    #[serde(deserialize_with = "loose::list")]
     pub fields: Vec<TemplateField>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -84,10 +105,15 @@ pub struct Template {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CardsPage {
+    #[serde(deserialize_with = "loose::count")]
     pub page_count: u64,
+    #[serde(deserialize_with = "loose::optional_count")]
     pub next_page: Option<u64>,
+    #[serde(deserialize_with = "loose::optional_count")]
     pub previously_page: Option<u64>,
+    #[serde(deserialize_with = "loose::count")]
     pub cards_count: u64,
+    #[serde(deserialize_with = "loose::list")]
     pub cards: Vec<Card>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -97,6 +123,7 @@ pub struct CardsPage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct CardUpdate {
+    #[serde(deserialize_with = "loose::list")]
     pub messages: Vec<Value>,
     pub updated: Value,
     pub card: Card,
@@ -108,8 +135,10 @@ pub struct CardUpdate {
 pub struct IssuedCard {
     pub card: Card,
     /// Whether this call created the card (false: it existed).
+    #[serde(deserialize_with = "loose::flag")]
     pub created: bool,
     /// Set when a lost reply or a concurrent create was resolved by looking the card up.
+    #[serde(deserialize_with = "loose::flag")]
     pub recovered: bool,
 }
 
@@ -117,7 +146,9 @@ pub struct IssuedCard {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UniquenessCheck {
+    #[serde(deserialize_with = "loose::flag")]
     pub unique: bool,
+    #[serde(deserialize_with = "loose::strings")]
     pub cards_ids: Vec<String>,
 }
 
@@ -143,5 +174,35 @@ mod tests {
         )
         .unwrap();
         assert_eq!((page.next_page, page.previously_page), (None, Some(1)));
+    }
+
+    /// Issue 10, item 7: what a PHP backend really sends must read, not fail.
+    #[test]
+    fn php_s_loose_json_reads() {
+        let card: Card = serde_json::from_value(json!({
+            "cardId": "c1", "cardCode": 123456, "values": [], "deviceRegistered": 1, "installed": "0",
+            "created": null
+        }))
+        .unwrap();
+        assert_eq!(card.card_code, "123456");
+        assert!(card.values.is_empty());
+        assert!(card.device_registered && !card.installed);
+        let card: Card = serde_json::from_value(json!({"values": {"%BONUS%": 62.5, "%VIP%": true}})).unwrap();
+        assert_eq!((card.value("BONUS"), card.value("VIP")), (Some("62.5"), Some("true")));
+        let page: CardsPage = serde_json::from_value(json!({
+            "pageCount": "3", "nextPage": "", "previouslyPage": "2", "cardsCount": "60", "cards": {}
+        }))
+        .unwrap();
+        assert_eq!(
+            (page.page_count, page.next_page, page.previously_page, page.cards_count),
+            (3, None, Some(2), 60)
+        );
+        let check: UniquenessCheck =
+            serde_json::from_value(json!({"unique": 0, "cardsIds": [123, "abc"]})).unwrap();
+        assert_eq!(check.cards_ids, ["123", "abc"]);
+        let update: CardUpdate =
+            serde_json::from_value(json!({"messages": {}, "updated": 1, "card": {"cardId": 7}})).unwrap();
+        assert_eq!(update.card.card_id, "7");
+        assert!(serde_json::from_value::<CardsPage>(json!({"pageCount": "many"})).is_err());
     }
 }

@@ -4,6 +4,12 @@
 //! the one-of lookups) and normalises them (`values` keys to `%NAME%`, numbers and booleans to text);
 //! [`form_fields`] flattens the result into PHP-style bracket fields (`values[%PHONE%]`, `products[0][name]`)
 //! for a real form encoder. Parameters the table does not know pass through untouched.
+//!
+//! The one rule for "absent" and "empty", the same in every host: `null` (Python's `None`, Go's `nil`,
+//! 1C's `Неопределено`) means **not sent**, at the top level and inside `values`, so optional fields can
+//! be passed blindly and never clear anything. To clear, say so: `""` clears a variable (`values[%X%]=`),
+//! `[]` clears a list (`products=`, an empty field, which PHP reads as an empty value). An empty object
+//! (`values: {}`) sends nothing: there is no variable to change.
 
 use crate::error::{Error, Result};
 use crate::methods::{Method, ParamType};
@@ -161,7 +167,7 @@ fn normalise_values(method: &Method, param: &str, map: &Map<String, Value>) -> R
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
-            Value::Null => String::new(),
+            Value::Null => continue, // not sent: "" is the way to clear a variable
             _ => {
                 return Err(Error::validation(
                     param,
@@ -199,6 +205,8 @@ fn flatten_into(prefix: String, value: &Value, out: &mut Vec<(String, String)>) 
         Value::String(s) => out.push((prefix, s.clone())),
         Value::Bool(b) => out.push((prefix, b.to_string())),
         Value::Number(n) => out.push((prefix, n.to_string())),
+        // An empty list is sent as an empty field, so that a list can be cleared.
+        Value::Array(items) if items.is_empty() => out.push((prefix, String::new())),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 flatten_into(format!("{prefix}[{i}]"), item, out);
@@ -298,5 +306,23 @@ mod tests {
             prepare(find("getcardswithpagination").unwrap(), &obj(json!({"templateId": "t", "page": "two"})))
                 .unwrap_err();
         assert!(e.message.contains("integer"));
+    }
+
+    /// Issue 10, item 6: null is "not sent" everywhere; "" clears a variable, [] clears a list.
+    #[test]
+    fn null_is_not_sent_and_clearing_is_explicit() {
+        let m = find("updatecard").unwrap();
+        let p = prepare(m, &obj(json!({"cardId": "c", "values": {"BONUS": null, "NOTE": "", "VIP": false}})))
+            .unwrap();
+        let fields = form_fields(&p);
+        assert!(!fields.iter().any(|(k, _)| k == "values[%BONUS%]"), "{fields:?}");
+        assert!(fields.contains(&("values[%NOTE%]".into(), String::new())));
+        assert!(fields.contains(&("values[%VIP%]".into(), "false".into())));
+        let m = find("updatesale").unwrap();
+        let p = prepare(m, &obj(json!({"id": "s", "products": [], "title": null, "extra": {}}))).unwrap();
+        assert_eq!(
+            form_fields(&p),
+            [("id".to_owned(), "s".to_owned()), ("products".to_owned(), String::new())]
+        );
     }
 }

@@ -86,7 +86,7 @@ func (c *Client) CallBatch(ctx context.Context, requests []BatchRequest, opts Ba
 		Error  json.RawMessage `json:"error"`
 	}
 	if err := json.Unmarshal(out, &answers); err != nil {
-		return nil, protocolError("callbatch", err)
+		return nil, protocolError("callbatch", nil, err) // nil: a getatoken answer holds a token
 	}
 	results := make([]BatchResult, len(answers))
 	for i, a := range answers {

@@ -101,8 +101,8 @@ func (c *Client) do(ctx context.Context, method string, params any, out any) err
 	if err != nil || out == nil {
 		return err
 	}
-	if err := json.Unmarshal(doc, out); err != nil {
-		return protocolError(method, err)
+	if err := decodeLoose(doc, out); err != nil {
+		return protocolError(method, doc, err)
 	}
 	return nil
 }
@@ -114,15 +114,26 @@ func result[T any](ctx context.Context, c *Client, method string, params any) (T
 	return out, err
 }
 
-// protocolError reports a result that does not decode into its Go type.
-func protocolError(method string, err error) *Error {
+// protocolError reports a result that does not decode into its Go type. The operation itself
+// succeeded (the library accepted the reply), so the message says so and Details["result"] keeps it.
+func protocolError(method string, doc []byte, err error) *Error {
 	return &Error{
-		Status:  StatusProtocol,
-		Name:    StatusProtocol.String(),
-		Message: fmt.Sprintf("%s: the result does not have the documented shape: %v", method, err),
-		Details: map[string]any{"method": method},
+		Status: StatusProtocol,
+		Name:   StatusProtocol.String(),
+		Message: fmt.Sprintf("%s: the operation succeeded, but its result does not fit the Go type: %v "+
+			"(Details[\"result\"] holds it; Client.Call returns it raw)", method, err),
+		Details: resultDetails(method, doc),
 		cause:   err,
 	}
+}
+
+// resultDetails names the method and keeps the undecodable result (none when doc is nil).
+func resultDetails(method string, doc []byte) map[string]any {
+	details := map[string]any{"method": method}
+	if doc != nil {
+		details["result"] = json.RawMessage(doc)
+	}
+	return details
 }
 
 // call is the one path to the library: context check, params, deadline, the C call.

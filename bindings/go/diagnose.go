@@ -69,7 +69,7 @@ func (c *Client) Diagnose(ctx context.Context) (*Diagnosis, error) {
 	}
 	var d Diagnosis
 	if err := json.Unmarshal(out, &d); err != nil {
-		return nil, protocolError("diagnose", err)
+		return nil, protocolError("diagnose", nil, err)
 	}
 	return &d, nil
 }

@@ -1,5 +1,5 @@
 // Package passteam is the Go binding of libpassteam, the native SDK for the Passteam loyalty-card
-// API (module github.com/passteam/passteam-go, in bindings/go of the passteam repository).
+// API (module github.com/passteam/passteam/bindings/go, in bindings/go of the passteam repository).
 //
 //	client, err := passteam.New(passteam.Config{Token: token})
 //	if err != nil { ... }

@@ -178,6 +178,7 @@ func parseError(status int, doc []byte) *Error {
 	if e.Name == "" {
 		e.Name = e.Status.String()
 	}
+	e.Message = inGoTerms(e.Message, e.Details)
 	if obj.HTTPStatus != nil {
 		e.HTTPStatus = *obj.HTTPStatus
 	}
@@ -188,4 +189,18 @@ func parseError(status int, doc []byte) *Error {
 		e.RetryAfter = time.Duration(*obj.RetryAfterMS) * time.Millisecond
 	}
 	return e
+}
+
+// inGoTerms restates the library's messages that name a thing a Go user spells differently: the
+// token is Config.Token, the list of operations is Methods().
+func inGoTerms(message string, details map[string]any) string {
+	if details["missing"] == "token" {
+		method, _ := details["method"].(string)
+		return fmt.Sprintf("%s: no API token; set passteam.Config{Token: ...} "+
+			"(or get one with Client.GetAToken)", method)
+	}
+	if name, ok := details["unknown_method"].(string); ok {
+		return fmt.Sprintf("unknown method %q; passteam.Methods() lists the operations", name)
+	}
+	return message
 }

@@ -1,3 +1,3 @@
-module github.com/passteam/passteam-go
+module github.com/passteam/passteam/bindings/go
 
 go 1.24

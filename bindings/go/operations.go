@@ -27,7 +27,7 @@ func (c *Client) GetAToken(ctx context.Context, nickname, password string) (stri
 		Token string `json:"token"`
 	}
 	if err := json.Unmarshal(raw, &obj); err != nil {
-		return "", protocolError("getatoken", err)
+		return "", protocolError("getatoken", nil, err) // nil: the result may hold the token
 	}
 	return obj.Token, nil
 }

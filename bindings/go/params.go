@@ -1,5 +1,7 @@
 package passteam
 
+import "encoding/json"
+
 // Parameter structs of the operations that take more than one or two arguments. Their JSON names
 // are the wire names; empty fields are not sent. Parameters these structs do not know can still
 // be sent with Client.Call, which passes every key through untouched.
@@ -80,10 +82,22 @@ type SaleUpdate struct {
 	PaymentType   string `json:"paymentType,omitempty"`   // PaymentCard or PaymentCash
 	PaymentStatus string `json:"paymentStatus,omitempty"` // PaymentDraft or PaymentPaid
 	// TotalPrice is a pointer so that 0 can be sent; nil leaves it unchanged.
-	TotalPrice *int64        `json:"totalPrice,omitempty"`
-	CardID     string        `json:"cardId,omitempty"`
+	TotalPrice *int64 `json:"totalPrice,omitempty"`
+	CardID     string `json:"cardId,omitempty"`
+	// Products: nil leaves the stored list, an empty non-nil slice clears it.
 	Products   []SaleProduct `json:"products,omitempty"`
 	ClientName string        `json:"clientName,omitempty"`
+}
+
+// MarshalJSON sends Products as the one rule of every host says: nil is not sent (the stored list
+// stays), an empty non-nil slice clears the list (omitempty alone would drop it).
+func (s SaleUpdate) MarshalJSON() ([]byte, error) {
+	type plain SaleUpdate // no methods: avoids recursing into this MarshalJSON
+	doc, err := json.Marshal(plain(s))
+	if err != nil || s.Products == nil || len(s.Products) > 0 {
+		return doc, err
+	}
+	return append(doc[:len(doc)-1], `,"products":[]}`...), nil
 }
 
 // ProductUpdate is the input of UpdateProduct; a nil Price and an empty Name are left unchanged.

@@ -90,11 +90,75 @@ grep -Eq '^ok: card [0-9a-f]{24} bonus 50 cards 1$' "$work/run1.txt" || fail "th
 "$work/cashier-shared" -base-url "$base_url" -token "$token" -phone +79167654321 -purchase 300 -rate 10 | tee "$work/run2.txt"
 grep -q '^found card ' "$work/run2.txt" || fail "the second run did not find the card"
 grep -Eq '^ok: card [0-9a-f]{24} bonus 80 cards 1$' "$work/run2.txt" || fail "the second run's summary is wrong"
+# Points are whole in every example: 5% of 1250.50 is 62 (62.525 rounded down); 80 + 62 = 142.
+"$work/cashier" -base-url "$base_url" -token "$token" -phone +79167654321 -purchase 1250.50 -rate 5 | tee "$work/run2b.txt"
+grep -q '^accrued 62 points ' "$work/run2b.txt" || fail "the fractional purchase was not rounded down to whole points"
+grep -Eq '^ok: card [0-9a-f]{24} bonus 142 cards 1$' "$work/run2b.txt" || fail "the third run's summary is wrong"
 # A wrong token fails with a message and a non-zero status.
 if "$work/cashier" -base-url "$base_url" -token wrong >"$work/run3.txt" 2>&1; then
 	fail "the example succeeded with a wrong token"
 fi
 grep -q 'PASSTEAM_ERR_AUTH' "$work/run3.txt" || fail "the wrong-token run did not report PASSTEAM_ERR_AUTH: $(cat "$work/run3.txt")"
+
+# Issue 10, item 4: how a module outside this repository uses the binding today. The module is copied
+# without target/ or include/ (as the module cache would hold it once published), so only the documented
+# CGO flags can find the library and the header. GOPROXY=off: nothing is downloaded.
+outside_module() { # $1: "replace" or "work"
+	local dir="$work/outside-$1" copy="$work/module-copy"
+	rm -rf "$dir" && mkdir -p "$dir"
+	[ -d "$copy" ] || { mkdir -p "$copy" && cp "$here"/*.go "$here/go.mod" "$copy/" && rm -f "$copy"/*_test.go; }
+	cat >"$dir/main.go" <<'GO'
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	passteam "github.com/passteam/passteam/bindings/go"
+)
+
+func main() {
+	client, err := passteam.New(passteam.Config{Token: os.Getenv("PASSTEAM_TOKEN"), BaseURL: os.Getenv("PASSTEAM_BASE_URL")})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer client.Close()
+	templates, err := client.GetListTemplates(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Printf("outside module: %d templates\n", len(templates))
+}
+GO
+	if [ "$1" = replace ]; then
+		cat >"$dir/go.mod" <<MOD
+module example.com/till
+
+go 1.24
+
+require github.com/passteam/passteam/bindings/go v0.0.0
+
+replace github.com/passteam/passteam/bindings/go => $copy
+MOD
+	else
+		printf 'module example.com/till\n\ngo 1.24\n' >"$dir/go.mod"
+		(cd "$dir" && GOWORK= go work init . "$copy")
+	fi
+	local modflag=-mod=mod # a workspace allows only the default (readonly)
+	[ "$1" = work ] && modflag=
+	(cd "$dir" && GOPROXY=off GOFLAGS=$modflag \
+		CGO_CFLAGS="-I$root/include" CGO_LDFLAGS="-L$root/target/release" go build -o "$dir/till" .) ||
+		fail "an outside module ($1) does not build with the documented CGO flags"
+	PASSTEAM_BASE_URL="$base_url" PASSTEAM_TOKEN="$token" "$dir/till" | tee "$dir/out.txt"
+	grep -q '^outside module: 2 templates$' "$dir/out.txt" || fail "the outside module ($1) did not run"
+}
+step "an outside module uses the binding through a replace directive and the CGO flags"
+GOWORK=off outside_module replace
+step "an outside module uses the binding through go work and the CGO flags"
+outside_module work
 
 step "benchmark: getcard through the binding vs plain net/http (ratio = passteam/net-http calls per second)"
 (cd "$here" && go test -count=1 -run '^$' -bench 'GetCardVsNetHTTP' -benchtime "${PASSTEAM_GO_BENCH_CALLS:-2000}x" .)

@@ -81,7 +81,7 @@ func (t *TemplateRef) UnmarshalJSON(data []byte) error {
 		return json.Unmarshal(d, &t.TemplateID)
 	}
 	type plain TemplateRef // no methods: avoids recursing into this UnmarshalJSON
-	return json.Unmarshal(data, (*plain)(t))
+	return decodeLoose(data, (*plain)(t))
 }
 
 // Page is one page of GetCardsWithPagination. NextPage and PreviouslyPage (the vendor's spelling)
@@ -121,7 +121,7 @@ func (r *CheckResult) UnmarshalJSON(data []byte) error {
 		return json.Unmarshal(d, &r.Unique)
 	}
 	type plain CheckResult
-	return json.Unmarshal(data, (*plain)(r))
+	return decodeLoose(data, (*plain)(r))
 }
 
 // DeleteResult is what DeleteCard returns; N is 0 when nothing was deleted.

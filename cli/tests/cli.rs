@@ -50,14 +50,32 @@ fn call_prints_the_result_and_exits_with_the_status() {
     assert_eq!(out.status.code(), Some(6));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("CLI-SECRET-9"));
 
-    let out = passteam(&["call", "getcard", "{broken"], &env);
-    assert_eq!(out.status.code(), Some(2));
-    let out = passteam(&["call", "noSuchMethod"], &env);
-    assert_eq!(out.status.code(), Some(1));
+    // What the library refuses is an API error object: validation is 3.
     let out = passteam(&["call", "getcard", "{}"], &env);
     assert_eq!(out.status.code(), Some(3));
-    let out = passteam(&["frobnicate"], &[]);
+    assert_eq!(json_of(&out.stderr)["name"], "PASSTEAM_ERR_VALIDATION");
+}
+
+#[test]
+fn without_a_token_the_message_names_the_flag_and_the_variable() {
+    let out = passteam(&["call", "getlisttemplates", "--base-url", "http://127.0.0.1:9"], &[]);
+    assert_eq!(out.status.code(), Some(6));
+    let err = json_of(&out.stderr);
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("--token") && message.contains("PASSTEAM_TOKEN"), "{message}");
+    assert!(!message.contains("config"), "{message}");
+}
+
+#[test]
+fn a_base_url_with_the_api_path_is_refused_with_the_url() {
+    let out = passteam(
+        &["call", "getlisttemplates", "--token", "t", "--base-url", "http://127.0.0.1:9/oapi/v1"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(1));
+    let message = json_of(&out.stderr)["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("http://127.0.0.1:9/oapi/v1"), "{message}");
+    assert!(message.contains("\"http://127.0.0.1:9\""), "{message}");
 }
 
 #[test]
@@ -91,10 +109,84 @@ fn demo_runs_the_whole_scenario_without_a_token() {
     }
 }
 
+/// Issue 10, item 1: a token in the environment must not turn the demo into a live run.
+#[test]
+fn demo_ignores_the_environment_s_account_without_live() {
+    let account = Sandbox::start(SandboxConfig::default()).unwrap();
+    let base = account.base_url();
+    let env = [("PASSTEAM_TOKEN", account.token()), ("PASSTEAM_BASE_URL", base.as_str())];
+    let out = passteam(&["demo"], &env);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("embedded sandbox"), "{stdout}");
+    assert!(stdout.contains("add --live"), "{stdout}");
+    assert!(account.requests().is_empty(), "the account was touched: {:?}", account.requests());
+}
+
+#[test]
+fn demo_live_needs_a_phone_a_token_and_a_confirmation() {
+    let account = Sandbox::start(SandboxConfig::default()).unwrap();
+    let base = account.base_url();
+    let env = [("PASSTEAM_TOKEN", account.token()), ("PASSTEAM_BASE_URL", base.as_str())];
+    let out = passteam(&["demo", "--live"], &env);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--phone"));
+    let out = passteam(&["demo", "--live", "--phone", "+79165550101", "--base-url", &base], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PASSTEAM_TOKEN"));
+    // No terminal and no --yes: it says what it would do, then stops before writing anything.
+    let out = passteam(&["demo", "--live", "--phone", "+79165550101"], &env);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+    assert!(account.requests().iter().all(|r| r.method.starts_with("get")), "{:?}", account.requests());
+}
+
+#[test]
+fn demo_live_says_where_uses_the_given_phone_and_cleans_up() {
+    let account = Sandbox::start(SandboxConfig::default()).unwrap();
+    let base = account.base_url();
+    let env = [("PASSTEAM_TOKEN", account.token()), ("PASSTEAM_BASE_URL", base.as_str())];
+    let phone = "+79165550101";
+    let out = passteam(&["demo", "--live", "--phone", phone, "--yes"], &env);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains(&format!("LIVE run on your account at {base}, template {TEMPLATE_LOYALTY}")),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("send the card's link by SMS to {phone}")), "{stdout}");
+    assert!(!stdout.contains("+79161234567"), "a stranger's phone: {stdout}");
+    let requests = account.requests();
+    let created: Vec<_> = requests.iter().filter(|r| r.method == "createcard").collect();
+    assert_eq!(created.len(), 1, "{requests:?}");
+    assert_eq!(created[0].fields["values[%PHONE%]"], phone);
+    assert_eq!(requests.iter().filter(|r| r.method == "distribute").count(), 1);
+    assert_eq!(requests.last().unwrap().method, "deletecard", "the card is left behind");
+    let left = passteam(
+        &["call", "getcardswithpagination", &format!(r#"{{"templateId": "{TEMPLATE_LOYALTY}"}}"#)],
+        &env,
+    );
+    assert_eq!(json_of(&left.stdout)["cardsCount"], 0);
+
+    let out = passteam(&["demo", "--live", "--phone", phone, "--yes", "--keep-card", "--no-sms"], &env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let left = passteam(
+        &["call", "getcardswithpagination", &format!(r#"{{"templateId": "{TEMPLATE_LOYALTY}"}}"#)],
+        &env,
+    );
+    assert_eq!(json_of(&left.stdout)["cardsCount"], 1);
+    assert_eq!(
+        account.requests().iter().filter(|r| r.method == "distribute").count(),
+        1,
+        "--no-sms sent one"
+    );
+}
+
 #[test]
 fn sandbox_prints_its_address_first_and_serves() {
     let mut child = Command::new(BIN)
         .args(["sandbox", "--token", "tkn", "--exit-on-eof"])
+        .env("PASSTEAM_TOKEN", "REAL-TOKEN-NEVER-PRINTED")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -104,6 +196,20 @@ fn sandbox_prints_its_address_first_and_serves() {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let info: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(info["token"], "tkn");
+    // Without --token on its command line it accepts sandbox-token, never the environment's (real) token.
+    let mut other = Command::new(BIN)
+        .args(["sandbox", "--exit-on-eof"])
+        .env("PASSTEAM_TOKEN", "REAL-TOKEN-NEVER-PRINTED")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut other_line = String::new();
+    BufReader::new(other.stdout.take().unwrap()).read_line(&mut other_line).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&other_line).unwrap()["token"], "sandbox-token");
+    drop(other.stdin.take());
+    assert!(other.wait().unwrap().success());
     let base = info["base_url"].as_str().unwrap();
     assert_eq!(base, format!("http://127.0.0.1:{}", info["port"]));
     let out = passteam(&["call", "getlisttemplates", "--token", "tkn", "--base-url", base], &[]);
@@ -158,6 +264,6 @@ fn outbox_queue_stats_list_flush_retry_discard() {
     assert!(passteam(&["outbox", "discard", &ghost_id, "--outbox", path], &env).status.success());
     assert_eq!(passteam(&["outbox", "discard", &ghost_id, "--outbox", path], &env).status.code(), Some(7));
     assert_eq!(passteam(&["outbox", "stats"], &env).status.code(), Some(1), "no outbox: invalid argument");
-    assert_eq!(passteam(&["outbox", "frob", "--outbox", path], &env).status.code(), Some(1));
+    assert_eq!(passteam(&["outbox", "frob", "--outbox", path], &env).status.code(), Some(2), "a usage error");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -12,11 +12,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
-	passteam "github.com/passteam/passteam-go"
+	passteam "github.com/passteam/passteam/bindings/go"
 )
 
 // loyaltyTemplate is the sandbox's seeded LOYALTY template.
@@ -114,18 +116,20 @@ func findOrIssue(ctx context.Context, client *passteam.Client, o options) (passt
 	return issued.Card, nil
 }
 
-// accrue adds the purchase's bonus to the card's %BONUS% and returns the new balance.
+// accrue adds the purchase's bonus points to the card's %BONUS% and returns the new balance. Bonus
+// points are whole numbers in every example: the accrual is rounded down (5 % of 1250.50 is 62), and a
+// balance that is not a whole number is reported, never silently cut.
 func accrue(ctx context.Context, client *passteam.Client, card passteam.Card, o options) (string, error) {
-	current := 0.0
+	var current int64
 	if text := card.Values.Get("BONUS"); text != "" {
-		v, err := strconv.ParseFloat(text, 64)
+		v, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
 		if err != nil {
-			return "", fmt.Errorf("the card's bonus %q is not a number: %w", text, err)
+			return "", fmt.Errorf("the card's %%BONUS%% holds %q, not whole points", text)
 		}
 		current = v
 	}
-	bonus := o.purchase * o.ratePercent / 100
-	next := strconv.FormatFloat(current+bonus, 'f', -1, 64)
+	bonus := int64(math.Floor(o.purchase * o.ratePercent / 100))
+	next := strconv.FormatInt(current+bonus, 10)
 	res, err := client.UpdateClient(ctx, passteam.UpdateClientParams{CardID: card.CardID, Values: passteam.Values{"BONUS": next}})
 	if err != nil {
 		return "", fmt.Errorf("accruing the bonus: %w", err)
@@ -134,7 +138,7 @@ func accrue(ctx context.Context, client *passteam.Client, card passteam.Card, o 
 	if res.Card != nil {
 		balance = res.Card.Values.Get("BONUS")
 	}
-	fmt.Printf("accrued %s bonus for a purchase of %s: balance %s\n",
-		strconv.FormatFloat(bonus, 'f', -1, 64), strconv.FormatFloat(o.purchase, 'f', -1, 64), balance)
+	fmt.Printf("accrued %d points for a purchase of %s: balance %s\n",
+		bonus, strconv.FormatFloat(o.purchase, 'f', -1, 64), balance)
 	return balance, nil
 }

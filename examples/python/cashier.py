@@ -18,7 +18,7 @@ import argparse
 import os
 import sys
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 import passteam
 
@@ -33,14 +33,29 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--phone", default="+79161234567", help="the customer's phone, international format")
     parser.add_argument("--name", default="Anna Petrova", help="the name printed on a new card")
     parser.add_argument("--amount", type=Decimal, default=Decimal("1250.00"), help="the purchase total")
-    parser.add_argument("--bonus-rate", type=Decimal, default=Decimal("0.05"), help="bonus per unit spent")
+    parser.add_argument("--bonus-rate", type=Decimal, default=Decimal("0.05"), help="bonus points per unit spent")
     args = parser.parse_args(argv)
     if not args.base_url or not args.token:
         parser.error("give --base-url and --token (or PASSTEAM_BASE_URL and PASSTEAM_TOKEN)")
     return args
 
 
-def level_for(bonus: Decimal) -> str:
+def points_of(card: dict) -> int:
+    """The card's %BONUS% balance. Bonus points are whole numbers in every example (C, Python, Go, 1C,
+    the demo): a balance that is not one is reported, never silently cut."""
+    text = str(card.get("values", {}).get("%BONUS%") or "0").strip()
+    try:
+        return int(text)
+    except ValueError:
+        raise SystemExit(f"cashier: %BONUS% of card {card.get('cardId')} holds {text!r}, not whole points") from None
+
+
+def earned_points(amount: Decimal, rate: Decimal) -> int:
+    """Points earned by a purchase: the amount times the rate, rounded down to a whole point."""
+    return int((amount * rate).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def level_for(bonus: int) -> str:
     """The card level the shop grants for a bonus balance."""
     if bonus >= 1000:
         return "Platinum"
@@ -62,11 +77,12 @@ def checkout(client: passteam.Client, args: argparse.Namespace) -> None:
 
     # 2. Accrue the bonus. update_client finds the card by phone again, which is what a till that only
     #    knows the phone would do; the card id from step 1 would serve as well (update_card below).
-    balance = Decimal(card.get("values", {}).get("%BONUS%") or "0")
-    earned = (args.amount * args.bonus_rate).quantize(Decimal("0.01"))
+    #    Points are whole: 5 % of 1250.00 is 62 points (62.5 rounded down).
+    balance = points_of(card)
+    earned = earned_points(args.amount, args.bonus_rate)
     balance += earned
-    client.update_client(template_id=args.template_id, find={"PHONE": args.phone}, values={"BONUS": str(balance)})
-    print(f"purchase {args.amount}: +{earned} bonus, balance {balance}")
+    client.update_client(template_id=args.template_id, find={"PHONE": args.phone}, values={"BONUS": balance})
+    print(f"purchase {args.amount}: +{earned} points, balance {balance}")
 
     # 3. Record the visit and the level the balance earns, on the card we already know.
     level = level_for(balance)
@@ -87,11 +103,11 @@ def checkout(client: passteam.Client, args: argparse.Namespace) -> None:
 
     # 5. Page through the template's cards: one request per 50 cards, fetched as the loop goes.
     customers = 0
-    total = Decimal(0)
+    total = 0
     for each in client.iter_cards(args.template_id):
         customers += 1
-        total += Decimal(each.get("values", {}).get("%BONUS%") or "0")
-    print(f"{customers} customers hold {total} bonus in total")
+        total += points_of(each)
+    print(f"{customers} customers hold {total} points in total")
 
 
 def main(argv: list[str]) -> int:

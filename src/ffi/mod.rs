@@ -9,15 +9,15 @@ mod convert;
 mod diagnose;
 mod exports;
 mod operations;
-mod webhook;
 mod outbox;
+mod webhook;
 
 pub use batch::*;
 pub use diagnose::*;
 pub use exports::*;
 pub use operations::*;
-pub use webhook::*;
 pub use outbox::*;
+pub use webhook::*;
 
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};

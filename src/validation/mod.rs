@@ -174,9 +174,21 @@ impl Validator {
         if self.mode == Mode::Off || !keys.iter().any(|k| params.get(*k).is_some_and(Value::is_object)) {
             return Ok(params);
         }
-        let Some(template_id) = self.template_of(client, &params, deadline)? else { return Ok(params) };
-        let Some((mut rules, mut fresh)) = self.template(client, &template_id, deadline, false)? else {
-            return Ok(params);
+        // With an outbox, a till that cannot reach Passteam must still queue its updates: when the template
+        // (or the card's template id) cannot be read for want of a network, the values go as given and
+        // the outbox takes the call. Without one, the call fails with the reason, as it would when sent.
+        let offline_ok = client.offline.is_some();
+        let template_id = match self.template_of(client, &params, deadline) {
+            Ok(Some(id)) => id,
+            Ok(None) => return Ok(params),
+            Err(e) if offline_ok && unreachable(&e) => return Ok(params),
+            Err(e) => return Err(e),
+        };
+        let (mut rules, mut fresh) = match self.template(client, &template_id, deadline, false) {
+            Ok(Some(found)) => found,
+            Ok(None) => return Ok(params),
+            Err(e) if offline_ok && unreachable(&e) => return Ok(params),
+            Err(e) => return Err(e),
         };
         loop {
             let mut checked = Vec::new();
@@ -279,6 +291,13 @@ impl Validator {
             })?;
         Ok(TemplateRules::from_result(template_id, &result).map(|rules| (self.cache.put(rules), true)))
     }
+}
+
+/// Failures that say nothing about the values: the network, the quota, a gateway, an open breaker.
+fn unreachable(e: &crate::Error) -> bool {
+    use crate::Status;
+    matches!(e.status, Status::Transport | Status::Timeout | Status::RateLimited)
+        || e.http_status.is_some_and(|s| s >= 500)
 }
 
 fn params_of(v: Value) -> Map<String, Value> {

@@ -207,5 +207,16 @@ def error_from_json(status: int, text: Optional[str]) -> PassteamError:
         doc = {}
     # The status returned by the function is authoritative; the object's copy is only a convenience.
     doc["status"] = status
-    message = str(doc.get("message") or text or f"passteam status {status}")
+    message = _in_python_terms(str(doc.get("message") or text or f"passteam status {status}"), doc)
     return error_class(status)(message, doc)
+
+
+def _in_python_terms(message: str, doc: dict[str, Any]) -> str:
+    """Restates the library's messages that name a thing a Python user spells differently."""
+    details = doc.get("details") if isinstance(doc.get("details"), dict) else {}
+    if details.get("missing") == "token":
+        method = details.get("method") or "the call"
+        return f"{method}: no API token; pass passteam.Client(token=...) (or get one with client.get_a_token)"
+    if isinstance(details.get("unknown_method"), str):
+        return f"unknown method {details['unknown_method']!r}; passteam.methods() lists the operations"
+    return message
