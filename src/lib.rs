@@ -28,6 +28,7 @@
 pub mod client;
 pub mod config;
 pub mod error;
+#[cfg(feature = "c-abi")]
 pub mod ffi;
 pub mod log;
 pub mod methods;

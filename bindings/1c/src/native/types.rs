@@ -3,7 +3,9 @@
 //! Layout follows the platform's public header as the `addin1c` crate mirrors it: a union as large as
 //! `struct tm`, then `cbElements` (u32) and `vt` (u16). On Linux x86-64 that is 64 bytes.
 
-use std::ffi::{c_char, c_int, c_long, c_void};
+#[cfg(target_family = "unix")]
+use std::ffi::c_long;
+use std::ffi::{c_char, c_int, c_void};
 
 /// `struct tm` as the C library of the platform declares it (it sizes the union).
 #[repr(C)]
