@@ -20,6 +20,7 @@ mod args;
 mod catalog;
 mod exports;
 mod native;
+mod panic_hook;
 mod settings;
 
 pub use exports::{DestroyObject, GetAttachType, GetClassNames, GetClassObject, SetPlatformCapabilities};
