@@ -17,9 +17,18 @@ out="$target/1c"
 lib_name="libPassteamAddInLin64.so"   # the name MANIFEST.XML gives the Linux x86-64 component
 
 cd "$root"
-cargo build --release --locked -p passteam-1c >&2
-
-built="$target/release/libpassteam_1c.so"
+# The Linux library: built for glibc 2.17 (scripts/build-linux-2.17, cargo-zigbuild) when that toolchain
+# is installed, so that the ZIP loads on CentOS 7, Ubuntu 20.04 and Astra 1.7 servers; otherwise a plain
+# build, which needs this machine's glibc (2.34+), with a warning.
+if [[ -x "$root/target/zig-venv/bin/cargo-zigbuild" ]]; then
+    "$root/scripts/build-linux-2.17" passteam-1c >&2
+    built="$root/target/linux-glibc2.17/x86_64-unknown-linux-gnu/release/libpassteam_1c.so"
+else
+    echo "package.sh: cargo-zigbuild is not installed (scripts/build-linux-2.17 --install-only): the Linux" \
+        "add-in will need this machine's glibc" >&2
+    cargo build --release --locked -p passteam-1c >&2
+    built="$target/release/libpassteam_1c.so"
+fi
 # The component must be self-contained: 1C unpacks it alone, so the core must be linked in, never
 # looked up as libpassteam.so at run time.
 if readelf -d "$built" | grep NEEDED | grep -q 'libpassteam'; then

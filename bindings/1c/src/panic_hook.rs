@@ -28,6 +28,7 @@ pub fn install() {
 }
 
 /// Panics seen by the hook since the process started.
+#[cfg(test)]
 pub fn panics_seen() -> usize {
     PANICS_SEEN.load(Ordering::Relaxed)
 }
