@@ -6,12 +6,15 @@
 //! the walk itself crashed 32-bit Wine's dbghelp. The library is a cdylib with its own std, so this
 //! hook is the add-in's alone: it never changes the host's (or another Rust library's) hook.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 use std::sync::Once;
 
 static INSTALL: Once = Once::new();
-/// How many panics the hook has seen (what the caught panic becomes is the entry's job).
-static PANICS_SEEN: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// How many panics the hook has seen on this thread (what a caught panic becomes is the entry's job).
+    static PANICS_SEEN: Cell<usize> = const { Cell::new(0) };
+}
 
 /// Installs the hook once per process; later calls do nothing.
 pub fn install() {
@@ -20,17 +23,17 @@ pub fn install() {
         #[cfg(test)]
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |_info| {
-            PANICS_SEEN.fetch_add(1, Ordering::Relaxed);
+            let _ = PANICS_SEEN.try_with(|seen| seen.set(seen.get() + 1));
             #[cfg(test)]
             previous(_info);
         }));
     });
 }
 
-/// Panics seen by the hook since the process started.
+/// Panics the hook has seen on the calling thread.
 #[cfg(test)]
 pub fn panics_seen() -> usize {
-    PANICS_SEEN.load(Ordering::Relaxed)
+    PANICS_SEEN.with(Cell::get)
 }
 
 #[cfg(test)]
