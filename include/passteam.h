@@ -93,11 +93,14 @@
 /**
  * Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
  */
-#define PASSTEAM_ABI_VERSION_MINOR 1
+#define PASSTEAM_ABI_VERSION_MINOR 2
 
 /**
  * An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
- * All functions may be called concurrently on one client from any number of threads.
+ * All functions may be called concurrently on one client from any number of threads, and
+ * passteam_client_free may be called while calls on it are still running: those calls finish normally
+ * and the client's memory is released when the last of them returns. No call may start after
+ * passteam_client_free has been called.
  */
 typedef struct PassteamClient PassteamClient;
 
@@ -106,6 +109,27 @@ typedef struct PassteamClient PassteamClient;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Diagnoses the way from this machine to Passteam with the client's config: DNS resolution of the host,
+ * the proxy in use (config and environment), TCP connect time to each address, the TLS handshake and
+ * certificate chain against the client's trust store (tls_roots, ca_bundle), the token (one
+ * getlisttemplates call, which counts against the request budget), clock skew from the reply's Date
+ * header, the request budget (used and left this hour and day, a pause in force), and the library's
+ * version, ABI and platform with the config in force (token masked). Bounded: it returns within about ten
+ * seconds whatever the network does; nothing is sent with the token over a refused certificate.
+ *
+ * Returns PASSTEAM_OK when the diagnosis ran (whatever it found), with *out_json set to
+ * {"ok": bool (no check failed), "worst": "ok"|"warning"|"failed", "elapsed_ms": n,
+ *  "checks": [{"name", "status": "ok"|"warning"|"failed", "figure", "advice", "details": {...}}]}.
+ * A NULL client is PASSTEAM_ERR_INVALID_ARGUMENT (with the error object in *out_json); a NULL out_json is
+ * PASSTEAM_ERR_INVALID_ARGUMENT and nothing runs. Free *out_json with passteam_string_free.
+ *
+ * # Safety
+ * client is NULL or a live client; out_json is NULL or writable.
+ */
+int32_t passteam_diagnose(const struct PassteamClient *client,
+                          char **out_json);
 
 /**
  * The library version, e.g. "0.1.0". The string is static: do not free it.
@@ -148,7 +172,10 @@ int32_t passteam_client_new(const char *config_json,
                             char **out_error_json);
 
 /**
- * Frees a client. NULL is a no-op. No call on the client may be running or follow.
+ * Frees a client. NULL is a no-op. It may be called while other threads' calls on this client are
+ * still running: they finish normally (with their results) and the client's memory is released when
+ * the last of them returns. No call may start after passteam_client_free has been called, and the
+ * pointer must not be used again.
  *
  * # Safety
  * client is NULL or a pointer returned by passteam_client_new and not yet freed.
@@ -161,6 +188,10 @@ void passteam_client_free(struct PassteamClient *client);
  * method: the operation's name, case-insensitive ("getCard", "getcard", "get_card"); see
  * passteam_methods_json for the list. params_json: a JSON object, NULL or "" = {}. Variables go in
  * "values", with or without the % signs: {"templateId": "...", "values": {"PHONE": "+79990000000"}}.
+ * Params are bounded before anything is sent: at most 2 MiB of JSON text, 10 000 values, 16 levels and
+ * 1 MiB of keys and strings (PASSTEAM_ERR_VALIDATION otherwise). A reply nested deeper than 128 levels
+ * or holding more than 1 000 000 JSON values is PASSTEAM_ERR_PROTOCOL, as is a 3xx redirect (never
+ * followed).
  *
  * *out_json always receives a document the caller frees with passteam_string_free: on PASSTEAM_OK the
  * envelope's `result` as JSON; otherwise the error object {"status", "name", "message", "http_status",

@@ -27,16 +27,20 @@
 
 pub mod client;
 pub mod config;
+pub mod diagnose;
 pub mod error;
 #[cfg(feature = "c-abi")]
 pub mod ffi;
+pub mod json_shape;
 pub mod log;
 pub mod methods;
 pub mod models;
 pub mod quota;
+pub mod redact;
 pub mod request;
 pub mod resolver;
 pub mod response;
+pub mod retry;
 mod scenarios;
 pub mod transport;
 

@@ -104,3 +104,11 @@ func nativeDebugPanic() (int, []byte) {
 	status := int(C.passteam_debug_panic(&out))
 	return status, takeString(out)
 }
+
+// nativeDiagnose runs the library's diagnostics (ABI 1.2) and returns the status and the report or
+// the error object.
+func nativeDiagnose(client nativeClient) (int, []byte) {
+	var out *C.char
+	status := int(C.passteam_diagnose(client, &out))
+	return status, takeString(out)
+}

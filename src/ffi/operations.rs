@@ -3,7 +3,7 @@
 
 use super::convert::{deliver, guarded, json_object_arg};
 use super::{PassteamClient, PASSTEAM_ERR_INVALID_ARGUMENT};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use serde_json::value::RawValue;
 use std::os::raw::c_char;
 use std::ptr;
@@ -19,7 +19,8 @@ pub(crate) unsafe fn call_named(
     params_json: *const c_char,
     timeout: Option<Duration>,
 ) -> Result<Box<RawValue>> {
-    let client = client.as_ref().ok_or_else(|| Error::invalid_argument("client is NULL"))?;
+    // Held for the whole call: a concurrent passteam_client_free waits for it (see PassteamClient).
+    let client = PassteamClient::enter(client)?;
     let params = json_object_arg(params_json, "params_json")?;
     client.inner.call_json(method, params, timeout)
 }

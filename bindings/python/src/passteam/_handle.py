@@ -1,8 +1,8 @@
 """The native client handle: creation, calls that take and free the returned strings, and a safe close.
 
-The C ABI allows many concurrent calls on one client, but ``passteam_client_free`` must not run while a
-call is in flight or before one starts. ``Handle`` counts the calls in flight: ``close()`` refuses new
-calls, waits for the running ones, then frees. Garbage collection frees a client nobody closed (through
+The C ABI allows many concurrent calls on one client, and ``passteam_client_free`` during calls in flight
+(they finish first), but no call may start after it. ``Handle`` counts the calls in flight: ``close()``
+refuses new calls, waits for the running ones, then frees. Garbage collection frees a client nobody closed (through
 ``weakref.finalize``, which never holds the Python object alive); no call can be in flight then, since
 a running call keeps its client referenced.
 """
@@ -78,6 +78,22 @@ class Handle:
                 status = lib.call(ptr, method.encode("utf-8"), payload, ctypes.byref(out))
             else:
                 status = lib.call_with_timeout(ptr, method.encode("utf-8"), payload, timeout_ms, ctypes.byref(out))
+        finally:
+            self._leave()
+            text = lib.take_string(out)
+        if status != OK:
+            raise error_from_json(status, text)
+        return text if text is not None else "null"
+
+    def diagnose(self) -> str:
+        """Runs ``passteam_diagnose`` and returns its JSON document."""
+        lib = self._lib
+        if lib.diagnose is None:
+            raise NotImplementedError(f"{lib.path} predates passteam_diagnose (ABI 1.2); update libpassteam")
+        out = ctypes.c_void_p()
+        ptr = self._enter()
+        try:
+            status = lib.diagnose(ptr, ctypes.byref(out))
         finally:
             self._leave()
             text = lib.take_string(out)

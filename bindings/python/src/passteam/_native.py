@@ -84,6 +84,11 @@ class Library:
         )
         self.string_free = _declare(cdll.passteam_string_free, [ctypes.c_void_p], None)
         self.debug_panic = _declare(cdll.passteam_debug_panic, [_c_char_pp], ctypes.c_int32)
+        # ABI 1.2: a library of an older minor lacks it, and Client.diagnose says so.
+        diagnose = getattr(cdll, "passteam_diagnose", None)
+        self.diagnose = (
+            None if diagnose is None else _declare(diagnose, [ctypes.c_void_p, _c_char_pp], ctypes.c_int32)
+        )
 
         self.methods: list[dict[str, Any]] = json.loads(self.methods_json().decode("utf-8"))
         self.ops: dict[str, Any] = {}

@@ -13,8 +13,9 @@ import warnings
 from typing import Any, Callable, Generator, Mapping, Optional, TypeVar, cast
 
 from ._handle import Handle, timeout_to_ms
+from .errors import ERR_INVALID_JSON, ERR_PROTOCOL, InvalidJsonError, ProtocolError
 from ._names import to_camel
-from .types import Card, DeleteResult, IssueResult, Page, Template, UpdateResult
+from .types import Card, DeleteResult, Diagnosis, IssueResult, Page, Template, UpdateResult
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -126,11 +127,26 @@ class Client:
         return self._handle.call(method, params_json, timeout)
 
     def _invoke(self, method: str, params: Mapping[str, Any], timeout: Optional[float]) -> Any:
-        text = self._handle.call(method, json.dumps(params, ensure_ascii=False, separators=(",", ":")), timeout)
-        return json.loads(text)
+        try:
+            params_json = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
+        except (RecursionError, ValueError) as exc:
+            # Nested too deep, or circular: a caller's mistake, reported like any other bad params.
+            raise InvalidJsonError(f"params cannot be sent as JSON: {exc}", {"status": ERR_INVALID_JSON}) from None
+        return _decode_result(method, self._handle.call(method, params_json, timeout))
 
     def _op(self, wire: str, timeout: Optional[float], extra: Mapping[str, Any], **named: Any) -> Any:
         return self._invoke(wire, _wire_params(named, extra), timeout)
+
+    # -- diagnostics ------------------------------------------------------------------------------
+
+    def diagnose(self) -> Diagnosis:
+        """Checks the way to Passteam (DNS, proxy, TCP, TLS, the token, the clock, the request budget, the
+        library) and returns the report; it takes a few seconds at most, whatever the network does.
+
+        ``report["ok"]`` is false when a check failed; each of ``report["checks"]`` has ``name``,
+        ``status`` (``"ok"``, ``"warning"``, ``"failed"``), ``figure``, ``advice`` and ``details``.
+        """
+        return json.loads(self._handle.diagnose())
 
     # -- pagination -------------------------------------------------------------------------------
 
@@ -449,3 +465,15 @@ class Client:
 
 def _deprecated(name: str, instead: str) -> None:
     warnings.warn(f"{name} is deprecated by Passteam; use {instead}", DeprecationWarning, stacklevel=3)
+
+
+def _decode_result(method: str, text: str) -> Any:
+    """The result's JSON text as Python values. The core already refuses replies nested deeper than 128
+    levels; this only keeps a decoder failure (a deep call stack, a broken text) a :class:`PassteamError`
+    rather than a bare ``RecursionError``."""
+    try:
+        return json.loads(text)
+    except (RecursionError, ValueError) as exc:
+        raise ProtocolError(
+            f"{method}: the result cannot be decoded: {type(exc).__name__}", {"status": ERR_PROTOCOL}
+        ) from None
