@@ -25,9 +25,11 @@ passteam_bin="$target/release/passteam"
 
 step "package (every platform)"
 zip_path="$(PASSTEAM_1C_REQUIRE_WINDOWS=1 "$here/package.sh" | tail -n 1)"
-unzip -l "$zip_path"
+# Listed once into a variable: `unzip -l | grep -q` under pipefail fails when grep stops reading early.
+listing=$(unzip -l "$zip_path")
+echo "$listing"
 for name in libPassteamAddInLin64.so PassteamAddInWin64.dll PassteamAddInWin32.dll; do
-    unzip -l "$zip_path" | grep -qw "$name" || die "$zip_path lacks $name"
+    grep -qw "$name" <<<"$listing" || die "$zip_path lacks $name"
     grep -q "path=\"$name\"" "$target/1c/stage/MANIFEST.XML" || die "MANIFEST.XML lacks $name"
 done
 
