@@ -21,6 +21,21 @@
 #include <stddef.h>
 
 /**
+ * Items running at once when the options do not say.
+ */
+#define DEFAULT_CONCURRENCY 4
+
+/**
+ * The most threads one batch may use (more only queue on the pool's connections and the server).
+ */
+#define MAX_CONCURRENCY 64
+
+/**
+ * The most items one batch takes (a larger job is several batches; this bounds the answer's memory).
+ */
+#define MAX_ITEMS 100000
+
+/**
  * Success.
  */
 #define PASSTEAM_OK 0
@@ -93,7 +108,7 @@
 /**
  * Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
  */
-#define PASSTEAM_ABI_VERSION_MINOR 2
+#define PASSTEAM_ABI_VERSION_MINOR 3
 
 /**
  * An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
@@ -109,6 +124,31 @@ typedef struct PassteamClient PassteamClient;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Runs many operations on one client with bounded concurrency and answers them in input order.
+ *
+ * requests_json: a JSON array of {"method": "updatecard", "params": {...}} (at most 100000 items).
+ * options_json: NULL, "" or a JSON object: "concurrency" (items in flight at once, 1-64, default 4) and
+ * "timeout_ms" (the whole batch's deadline: items not started by then answer PASSTEAM_ERR_TIMEOUT and
+ * are not sent; 0 or absent = none; each item also keeps the client's own timeout_ms).
+ *
+ * Every item goes through the same path as passteam_call (retries, the request budget shared with
+ * every other call of the client, exactly-once issuecard); a failing item never stops the others.
+ * On PASSTEAM_OK *out_json is an array with one entry per request, in the same order:
+ * {"status": 0, "result": ...} or {"status": N, "error": {the error object}}. The batch itself fails
+ * (with the error object in *out_json) only when requests_json is not a JSON array, is too long, or the
+ * options are wrong. A NULL out_json is PASSTEAM_ERR_INVALID_ARGUMENT and nothing runs. Free *out_json
+ * with passteam_string_free.
+ *
+ * # Safety
+ * client is NULL or a live client; requests_json and options_json are NULL or NUL-terminated strings;
+ * out_json is NULL or writable.
+ */
+int32_t passteam_call_batch(const struct PassteamClient *client,
+                            const char *requests_json,
+                            const char *options_json,
+                            char **out_json);
 
 /**
  * Diagnoses the way from this machine to Passteam with the client's config: DNS resolution of the host,

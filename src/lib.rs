@@ -25,16 +25,23 @@
 //! # Ok::<(), passteam::Error>(())
 //! ```
 
+pub mod batch;
+#[doc(hidden)]
+pub mod bench_support;
 pub mod client;
 pub mod config;
+mod connector;
 pub mod diagnose;
 pub mod error;
 #[cfg(feature = "c-abi")]
 pub mod ffi;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod json_shape;
 pub mod log;
 pub mod methods;
 pub mod models;
+mod multipart;
 pub mod quota;
 pub mod redact;
 pub mod request;

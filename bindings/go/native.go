@@ -112,3 +112,15 @@ func nativeDiagnose(client nativeClient) (int, []byte) {
 	status := int(C.passteam_diagnose(client, &out))
 	return status, takeString(out)
 }
+
+// nativeCallBatch runs passteam_call_batch (ABI 1.3) and returns the status and the answer or the
+// error object.
+func nativeCallBatch(client nativeClient, requests, options []byte) (int, []byte) {
+	cRequests := C.CString(string(requests))
+	defer C.free(unsafe.Pointer(cRequests))
+	cOptions := C.CString(string(options))
+	defer C.free(unsafe.Pointer(cOptions))
+	var out *C.char
+	status := int(C.passteam_call_batch(client, cRequests, cOptions, &out))
+	return status, takeString(out)
+}

@@ -2,7 +2,6 @@
 
 use super::convert::{deliver, guarded};
 use super::{PassteamClient, PASSTEAM_ERR_INVALID_ARGUMENT};
-use crate::error::Error;
 use std::os::raw::c_char;
 use std::ptr;
 
@@ -29,7 +28,7 @@ pub unsafe extern "C" fn passteam_diagnose(client: *const PassteamClient, out_js
     }
     *out_json = ptr::null_mut();
     let outcome = guarded(|| {
-        let client = client.as_ref().ok_or_else(|| Error::invalid_argument("client is NULL"))?;
+        let client = PassteamClient::enter(client)?;
         Ok(client.inner.diagnose().to_json())
     });
     deliver(outcome, out_json)

@@ -84,6 +84,13 @@ class Library:
         )
         self.string_free = _declare(cdll.passteam_string_free, [ctypes.c_void_p], None)
         self.debug_panic = _declare(cdll.passteam_debug_panic, [_c_char_pp], ctypes.c_int32)
+        # ABI 1.3: an older library lacks it, and Client.call_batch says so.
+        batch = getattr(cdll, "passteam_call_batch", None)
+        self.call_batch = (
+            None
+            if batch is None
+            else _declare(batch, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, _c_char_pp], ctypes.c_int32)
+        )
         # ABI 1.2: a library of an older minor lacks it, and Client.diagnose says so.
         diagnose = getattr(cdll, "passteam_diagnose", None)
         self.diagnose = (
