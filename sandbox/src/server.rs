@@ -243,11 +243,18 @@ impl Conn {
     }
 }
 
+/// The `Date` header every real server sends (RFC 9110's IMF-fixdate), so that clients can check their clock
+/// against the sandbox as against Passteam.
+fn http_date() -> String {
+    chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
 fn write_reply(s: &mut TcpStream, head_only: bool, reply: &Reply, keep_alive: bool) -> io::Result<()> {
     let mut out = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\nServer: passteam-sandbox\r\n\r\n",
+        "HTTP/1.1 {} {}\r\nDate: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\nServer: passteam-sandbox\r\n\r\n",
         reply.status,
         http::reason(reply.status),
+        http_date(),
         reply.content_type,
         reply.body.len(),
         if keep_alive { "keep-alive" } else { "close" },
