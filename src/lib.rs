@@ -33,6 +33,7 @@ pub mod config;
 mod connector;
 pub mod diagnose;
 pub mod error;
+#[cfg(feature = "c-abi")]
 pub mod ffi;
 #[doc(hidden)]
 pub mod fuzzing;

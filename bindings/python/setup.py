@@ -7,12 +7,17 @@ the library comes from, in order:
 2. ``<repo>/target/release/libpassteam.so`` (``$CARGO_TARGET_DIR`` if set), built by cargo;
 3. otherwise ``cargo build --release -p passteam`` is run first (needs the Rust toolchain).
 
-The wheel is tagged ``py3-none-<platform>``: any Python 3, no Python ABI (ctypes), one platform.
+The wheel is tagged ``py3-none-<platform>``: any Python 3, no Python ABI (ctypes), one platform. On
+Linux the platform tag is the manylinux one the library really needs (PyPI refuses ``linux_x86_64``):
+the highest ``GLIBC_x.y`` symbol version the library asks for gives ``manylinux_x_y_<arch>``, and a
+library built for glibc 2.17 (``scripts/build-linux-2.17``) also gets the legacy alias
+``manylinux2014_<arch>``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -69,6 +74,31 @@ class BuildPyWithLibrary(build_py):
         os.chmod(dest, 0o755)
 
 
+def glibc_floor(library: Path) -> tuple[int, int] | None:
+    """The highest GLIBC_x.y symbol version in the library's version needs (None: not a glibc build).
+
+    The version names are plain strings in the ELF's dynamic string table, so a byte search finds them
+    without binutils; a library asks for nothing above its highest one.
+    """
+    versions = {(int(a), int(b)) for a, b in re.findall(rb"GLIBC_(\d+)\.(\d+)", library.read_bytes())}
+    return max(versions) if versions else None
+
+
+def manylinux_tag(platform: str, library: Path) -> str:
+    """``linux_<arch>`` -> ``manylinux_x_y_<arch>`` (+ ``manylinux2014_<arch>`` for 2.17); others unchanged."""
+    if not platform.startswith("linux_"):
+        return platform
+    floor = glibc_floor(library)
+    if floor is None:
+        return platform
+    arch = platform[len("linux_") :]
+    tag = f"manylinux_{floor[0]}_{floor[1]}_{arch}"
+    if floor <= (2, 17):
+        tag = f"manylinux_2_17_{arch}.manylinux2014_{arch}"
+    print(f"libpassteam needs glibc {floor[0]}.{floor[1]}: wheel tagged {tag}", file=sys.stderr)
+    return tag
+
+
 class PlatformWheel(bdist_wheel):
     """A wheel for this platform only (it carries a native library) but for any Python 3."""
 
@@ -78,7 +108,7 @@ class PlatformWheel(bdist_wheel):
 
     def get_tag(self) -> tuple[str, str, str]:
         _, _, platform = super().get_tag()
-        return "py3", "none", platform
+        return "py3", "none", manylinux_tag(platform, find_library())
 
 
 class BinaryDistribution(Distribution):

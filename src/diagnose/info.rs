@@ -8,8 +8,7 @@ use serde_json::{json, Value};
 
 /// The library's version, ABI version and platform, and the config in force (the token masked).
 pub(crate) fn library(client: &Client) -> Check {
-    let abi =
-        format!("{}.{}", crate::ffi::PASSTEAM_ABI_VERSION_MAJOR, crate::ffi::PASSTEAM_ABI_VERSION_MINOR);
+    let abi = abi_version();
     let platform = format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH);
     Check::new(
         "library",
@@ -21,6 +20,14 @@ pub(crate) fn library(client: &Client) -> Check {
     .with("abi", json!(abi))
     .with("platform", json!(platform))
     .with("config", config_in_force(client.config()))
+}
+
+/// The C ABI's version; "none" in a build without it (the 1C add-in links the core without its C ABI).
+fn abi_version() -> String {
+    #[cfg(feature = "c-abi")]
+    return format!("{}.{}", crate::ffi::PASSTEAM_ABI_VERSION_MAJOR, crate::ffi::PASSTEAM_ABI_VERSION_MINOR);
+    #[cfg(not(feature = "c-abi"))]
+    "none".to_string()
 }
 
 /// The outbox's state, when the client has one. (The offline outbox reports pending and dead entries, the

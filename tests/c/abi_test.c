@@ -41,6 +41,8 @@ int main(void)
     test_secrecy(&env);
     test_webhooks(&env);
     test_outbox(&env);
+    test_diagnose(&env);
+    test_batch(&env);
     /* No fault left behind may disturb the concurrent calls. */
     CHECK(sandbox_request(env.base_url, "DELETE", "/_sandbox/faults", NULL, NULL, 0) == 200);
     test_concurrency(&env);

@@ -2,8 +2,8 @@
  * sandbox_ctl.h: the test's side of the sandbox's control interface (faults, quota, reset, request log).
  *
  * run.sh starts `passteam sandbox` and passes its base URL and token in PASSTEAM_BASE_URL and
- * PASSTEAM_TOKEN. The control interface is plain HTTP/1.1 without auth, so a few lines of POSIX sockets
- * talk to it: the test must not depend on the library it is testing to set up its own faults.
+ * PASSTEAM_TOKEN. The control interface is plain HTTP/1.1 without auth, so a few lines of sockets
+ * talk to it (Winsock on Windows): the test must not depend on the library it is testing to set up its own faults.
  */
 #ifndef PASSTEAM_TEST_SANDBOX_CTL_H
 #define PASSTEAM_TEST_SANDBOX_CTL_H

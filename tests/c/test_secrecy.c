@@ -67,7 +67,12 @@ static char *read_file(const char *path)
 
 void test_secrecy(struct test_env *env)
 {
+#ifdef _WIN32
+    /* In the working directory: a Windows path needs no escaping inside the config's JSON string. */
+    char log_path[] = "passteam-c-log-XXXXXX";
+#else
     char log_path[] = "/tmp/passteam-c-log-XXXXXX";
+#endif
     char url[64];
     int fd = mkstemp(log_path);
     PassteamClient *client;

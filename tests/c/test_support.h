@@ -53,5 +53,7 @@ void test_secrecy(struct test_env *env);
 void test_concurrency(struct test_env *env);
 void test_webhooks(struct test_env *env);
 void test_outbox(struct test_env *env);
+void test_diagnose(struct test_env *env);
+void test_batch(struct test_env *env);
 
 #endif /* PASSTEAM_TEST_SUPPORT_H */

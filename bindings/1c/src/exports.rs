@@ -38,6 +38,8 @@ fn guard<R>(failed: R, body: impl FnOnce() -> R) -> R {
 /// `name` is NULL or a NUL-terminated UTF-16 string; `object` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn GetClassObject(name: *const u16, object: *mut *mut c_void) -> c_long {
+    // Before any object exists: every later panic is caught quietly (see panic_hook).
+    crate::panic_hook::install();
     guard(0, || {
         if object.is_null() || !(*object).is_null() {
             return 0;

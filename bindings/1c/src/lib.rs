@@ -20,6 +20,7 @@ mod args;
 mod catalog;
 mod exports;
 mod native;
+mod panic_hook;
 mod settings;
 mod webhooks;
 

@@ -1,9 +1,12 @@
 //! The data types of the 1C Native API (`types.h`): `tVariant` and its type codes.
 //!
 //! Layout follows the platform's public header as the `addin1c` crate mirrors it: a union as large as
-//! `struct tm`, then `cbElements` (u32) and `vt` (u16). On Linux x86-64 that is 64 bytes.
+//! `struct tm`, then `cbElements` (u32) and `vt` (u16). On Linux x86-64 that is 64 bytes; on Windows
+//! (x86 and x64, where `struct tm` has no `tm_gmtoff` / `tm_zone`) 48.
 
-use std::ffi::{c_char, c_int, c_long, c_void};
+#[cfg(target_family = "unix")]
+use std::ffi::c_long;
+use std::ffi::{c_char, c_int, c_void};
 
 /// `struct tm` as the C library of the platform declares it (it sizes the union).
 #[repr(C)]
@@ -123,5 +126,18 @@ mod tests {
         assert_eq!(offset_of!(TVariant, vt), 60);
         assert_eq!(size_of::<TVariant>(), 64);
         assert_eq!(offset_of!(WideStr, len), 8);
+    }
+
+    /// MSVC's layout, x86 and x64 alike: `struct tm` is nine ints (36 bytes), the union is padded to the
+    /// 8-byte alignment of its doubles and 64-bit integers.
+    #[test]
+    #[cfg(windows)]
+    fn layout_matches_the_platform_header_on_windows() {
+        assert_eq!(size_of::<Tm>(), 36);
+        assert_eq!(size_of::<VariantValue>(), 40);
+        assert_eq!(offset_of!(TVariant, elements), 40);
+        assert_eq!(offset_of!(TVariant, vt), 44);
+        assert_eq!(size_of::<TVariant>(), 48);
+        assert_eq!(offset_of!(WideStr, len), size_of::<usize>());
     }
 }
