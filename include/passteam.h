@@ -101,8 +101,6 @@
  */
 typedef struct PassteamClient PassteamClient;
 
-
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

@@ -331,7 +331,8 @@ macro_rules! operations {
             )*
         }
         /// The typed functions, for the test that compares them with the table.
-        pub const TYPED_FUNCTIONS: &[&str] = &[$(stringify!($snake)),*];
+        #[cfg(test)]
+        const TYPED_FUNCTIONS: &[&str] = &[$(stringify!($snake)),*];
     };
 }
 

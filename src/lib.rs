@@ -25,24 +25,41 @@
 //! # Ok::<(), passteam::Error>(())
 //! ```
 
-pub mod client;
+// The public surface: the client, its config, errors, the method table and the models. Everything else is
+// an implementation detail (pub(crate)), free to change without a semver break.
+mod client;
 pub mod config;
 pub mod error;
+/// The C ABI (`include/passteam.h`). Public so Rust tests can call the exports directly; Rust users
+/// want [`Client`].
 pub mod ffi;
-pub mod log;
+pub(crate) mod log;
 pub mod methods;
 pub mod models;
-pub mod quota;
-pub mod request;
-pub mod resolver;
-pub mod response;
+pub(crate) mod quota;
+pub(crate) mod request;
+pub(crate) mod resolver;
+pub(crate) mod response;
 mod scenarios;
-pub mod transport;
+pub(crate) mod transport;
 
 pub use client::Client;
 pub use config::{BodyEncoding, Config, Endpoint, LogLevel, RetryPolicy, TlsRoots};
 pub use error::{Error, Outcome, Result, Status};
-pub use methods::{Method, METHODS};
+pub use methods::{methods_json, Method, METHODS};
+
+/// The C ABI version, `(MAJOR << 16) | MINOR`, as `passteam_abi_version()` returns it.
+pub const ABI_VERSION: u32 = (ffi::PASSTEAM_ABI_VERSION_MAJOR << 16) | ffi::PASSTEAM_ABI_VERSION_MINOR;
+
+/// Not API: the pure parsers the property tests in `tests/properties.rs` fuzz directly (they read
+/// untrusted text, so they are fuzzed without a server in between). Hidden from the docs and exempt
+/// from semver; nothing outside this repository may use it.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::log::mask;
+    pub use crate::request::{form_fields, prepare};
+    pub use crate::response::{interpret, parse_duplicated_cards, parse_quota_message};
+}
 
 /// The library version, e.g. `0.1.0`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

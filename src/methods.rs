@@ -48,6 +48,17 @@ pub enum Kind {
     Scenario,
 }
 
+impl Kind {
+    /// The kind's name in `methods_json`: `"oapi"`, `"rest"`, `"scenario"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Oapi => "oapi",
+            Kind::Rest => "rest",
+            Kind::Scenario => "scenario",
+        }
+    }
+}
+
 /// The type a parameter must have; the request builder checks it and turns it into form text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamType {
@@ -63,6 +74,21 @@ pub enum ParamType {
     Values,
     /// An array of objects (e.g. the products of a sale).
     ObjectList,
+}
+
+impl ParamType {
+    /// The type's name in `methods_json`: `"text"`, `"integer"`, `"number"`, `"oneof"`, `"values"`,
+    /// `"objectlist"` (the names bindings and tools already read; spelled out, not `Debug` output).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamType::Text => "text",
+            ParamType::Integer => "integer",
+            ParamType::Number => "number",
+            ParamType::OneOf(_) => "oneof",
+            ParamType::Values => "values",
+            ParamType::ObjectList => "objectlist",
+        }
+    }
 }
 
 /// How sure we are of a name (the spec's labels).
@@ -317,6 +343,38 @@ impl Method {
     pub fn export_name(&self) -> String {
         format!("passteam_{}", self.snake)
     }
+}
+
+/// The method table as JSON: `[{"name", "snake", "camel", "kind", "verb", "path", "params": [{"name",
+/// "required", "type"}], "one_of", "idempotent", "deprecated", "auth", "summary"}]`. The C ABI serves it
+/// as `passteam_methods_json()`, the CLI as `passteam methods`, and the 1C add-in builds its names from it.
+pub fn methods_json() -> serde_json::Value {
+    use serde_json::json;
+    serde_json::Value::Array(
+        METHODS
+            .iter()
+            .map(|m| {
+                json!({
+                    "name": m.name,
+                    "snake": m.snake,
+                    "camel": m.camel,
+                    "kind": m.kind.as_str(),
+                    "verb": m.verb.as_str(),
+                    "path": m.path,
+                    "params": m.params.iter().map(|p| json!({
+                        "name": p.name,
+                        "required": p.required,
+                        "type": p.ty.as_str(),
+                    })).collect::<Vec<_>>(),
+                    "one_of": m.one_of,
+                    "idempotent": m.idempotent,
+                    "deprecated": m.deprecated,
+                    "auth": m.auth,
+                    "summary": m.summary,
+                })
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -113,7 +113,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), Error> {
 
 pub fn methods(args: Vec<OsString>) -> Result<(), Error> {
     if args.iter().any(|a| a == "--json") {
-        println!("{}", serde_json::to_string_pretty(&passteam::ffi::methods_json()).unwrap_or_default());
+        println!("{}", serde_json::to_string_pretty(&passteam::methods_json()).unwrap_or_default());
         return Ok(());
     }
     for m in METHODS {

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         "demo" => demo::run(rest),
         "sandbox" => sandbox_cmd::run(rest),
         "version" | "--version" | "-V" => {
-            println!("passteam {} (C ABI {:#x})", passteam::VERSION, passteam::ffi::passteam_abi_version());
+            println!("passteam {} (C ABI {:#x})", passteam::VERSION, passteam::ABI_VERSION);
             Ok(())
         }
         "help" | "--help" | "-h" => {

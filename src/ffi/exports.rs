@@ -5,9 +5,8 @@ use super::{
     PassteamClient, PASSTEAM_ABI_VERSION_MAJOR, PASSTEAM_ABI_VERSION_MINOR, PASSTEAM_ERR_INVALID_ARGUMENT,
 };
 use crate::error::{Error, Status};
-use crate::methods::{Kind, METHODS};
 use once_cell::sync::Lazy;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::ptr;
@@ -178,37 +177,8 @@ pub unsafe extern "C" fn passteam_string_free(s: *mut c_char) {
 #[no_mangle]
 pub extern "C" fn passteam_methods_json() -> *const c_char {
     static TABLE: Lazy<CString> =
-        Lazy::new(|| CString::new(methods_json().to_string()).expect("no NUL in JSON"));
+        Lazy::new(|| CString::new(crate::methods::methods_json().to_string()).expect("no NUL in JSON"));
     TABLE.as_ptr()
-}
-
-/// The method table as JSON (also used by the CLI's `methods` command).
-pub fn methods_json() -> Value {
-    Value::Array(
-        METHODS
-            .iter()
-            .map(|m| {
-                json!({
-                    "name": m.name,
-                    "snake": m.snake,
-                    "camel": m.camel,
-                    "kind": match m.kind { Kind::Oapi => "oapi", Kind::Rest => "rest", Kind::Scenario => "scenario" },
-                    "verb": m.verb.as_str(),
-                    "path": m.path,
-                    "params": m.params.iter().map(|p| json!({
-                        "name": p.name,
-                        "required": p.required,
-                        "type": format!("{:?}", p.ty).split('(').next().unwrap_or_default().to_lowercase(),
-                    })).collect::<Vec<_>>(),
-                    "one_of": m.one_of,
-                    "idempotent": m.idempotent,
-                    "deprecated": m.deprecated,
-                    "auth": m.auth,
-                    "summary": m.summary,
-                })
-            })
-            .collect(),
-    )
 }
 
 /// Test support: panics inside the library on purpose and returns what every export returns for a bug,

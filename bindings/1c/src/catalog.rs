@@ -137,7 +137,7 @@ mod tests {
         assert_eq!(list.len(), passteam::METHODS.len() + 1);
         assert_eq!(list[0].1, Action::Call);
         // The same operations as passteam_methods_json(), in its order, with the contract's names.
-        let described = passteam::ffi::methods_json();
+        let described = passteam::methods_json();
         let described = described.as_array().expect("an array");
         assert_eq!(described.len(), list.len() - 1);
         for ((names, action), entry) in list[1..].iter().zip(described) {
