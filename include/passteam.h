@@ -216,7 +216,8 @@ const char *passteam_methods_json(void);
 int32_t passteam_debug_panic(char **out_json);
 
 /**
- * `getatoken`: Exchanges {"nickname", "password"} for the API token (no token needed). Result: the token (a string) or {"token": ...}.
+ * `getatoken`: Exchange the personal account's login and password for an API token (valid 365 days).
+ * Params: {"nickname", "password"}. Result: the token (a string) or {"token": ...}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -228,7 +229,8 @@ int32_t passteam_get_a_token(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `getlisttemplates`: Lists the account's templates. Params: none. Result: array of template ids or {"templateId", "title"}.
+ * `getlisttemplates`: List the ids (and titles) of the account's templates. Params: none. Result: array
+ * of template ids or {"templateId", "title"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -240,7 +242,8 @@ int32_t passteam_get_list_templates(const struct PassteamClient *client,
                                     char **out_json);
 
 /**
- * `gettemplate`: Reads one template. Params: {"templateId"}. Result: the template with its fields.
+ * `gettemplate`: Read one template with its fields. Params: {"templateId"}. Result: the template with
+ * its fields.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -252,8 +255,9 @@ int32_t passteam_get_template(const struct PassteamClient *client,
                               char **out_json);
 
 /**
- * `createcard`: Creates a card. Params: {"templateId", "values": {"PHONE": "+7...", ...}, "cardCode"?}. Result: the card.
- * Never resent automatically once it may have reached the server (see "outcome": "unknown").
+ * `createcard`: Create a card from a template; returns the card with its download links. Params:
+ * {"templateId", "values"?, "cardCode"?}. Result: the card. Never resent automatically once it may have
+ * reached the server (see "outcome": "unknown").
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -265,8 +269,9 @@ int32_t passteam_create_card(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `getcard`: Finds a card. Params: {"cardId"} or {"cardCode"} or {"templateId", "values": {unique variable}}. Result: the card;
- * PASSTEAM_ERR_NOT_FOUND when there is none.
+ * `getcard`: Find a card by cardId, by cardCode, or by templateId and a unique variable. Params:
+ * {"cardId"} or {"cardCode"} or {"templateId", "values"}. Result: the card; PASSTEAM_ERR_NOT_FOUND when
+ * there is none.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -278,7 +283,8 @@ int32_t passteam_get_card(const struct PassteamClient *client,
                           char **out_json);
 
 /**
- * `updatecard`: Updates a card. Params: {"cardId", "values": {...}} (only the values sent change). Result: {"messages", "updated", "card"}.
+ * `updatecard`: Change a card's variables (only those sent change) and system fields. Params: {"cardId",
+ * "values"?}. Result: {"messages", "updated", "card"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -290,8 +296,8 @@ int32_t passteam_update_card(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `getcardswithpagination`: One page of a template's cards. Params: {"templateId", "page" (from 1), "perPage" (at most 50)}.
- * Result: {"pageCount", "nextPage", "previouslyPage", "cardsCount", "cards"}.
+ * `getcardswithpagination`: One page (at most 50 cards) of a template's cards. Params: {"templateId",
+ * "page"?, "perPage"?}. Result: {"pageCount", "nextPage", "previouslyPage", "cardsCount", "cards"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -303,7 +309,8 @@ int32_t passteam_get_cards_with_pagination(const struct PassteamClient *client,
                                            char **out_json);
 
 /**
- * `checkvariablevalue`: Checks a unique variable's value. Params: {"templateId", "values": {"PHONE": ...}}. Result: {"unique", "cardsIds"}.
+ * `checkvariablevalue`: Check whether a value of a unique variable is still free. Params: {"templateId",
+ * "values"}. Result: {"unique", "cardsIds"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -315,7 +322,9 @@ int32_t passteam_check_variable_value(const struct PassteamClient *client,
                                       char **out_json);
 
 /**
- * `distribute`: Sends the card's link. Params: {"cardId", "type": "sms" or "email"}. Result: true. Never resent automatically.
+ * `distribute`: Send the card's link to its holder by SMS or e-mail. Params: {"cardId", "type"
+ * (sms|email)}. Result: true. Never resent automatically once it may have reached the server (see
+ * "outcome": "unknown").
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -327,7 +336,8 @@ int32_t passteam_distribute(const struct PassteamClient *client,
                             char **out_json);
 
 /**
- * `deletecard`: Deletes a card. Params: {"cardId"}. Result: {"n", "ok", "err", "errmsg"} (n = 0: nothing deleted).
+ * `deletecard`: Delete a card. Params: {"cardId"}. Result: {"n", "ok", "err", "errmsg"} (n = 0: nothing
+ * deleted).
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -339,7 +349,8 @@ int32_t passteam_delete_card(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `updatecards`: Deprecated: updates a card found by cardId, cardCode or templateId + unique variable. Result: {"messages", "updated", "processed"}.
+ * `updatecards`: Deprecated: update a card found by cardId, cardCode or a unique variable. Params:
+ * {"cardId"} or {"cardCode"} or {"templateId", "values"}. Result: {"messages", "updated", "processed"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -351,7 +362,8 @@ int32_t passteam_update_cards(const struct PassteamClient *client,
                               char **out_json);
 
 /**
- * `gettemplates`: Deprecated and slow: every template. Params: none. Result: array of templates.
+ * `gettemplates`: Deprecated and slow: every template with its fields. Params: none. Result: array of
+ * templates.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -363,7 +375,8 @@ int32_t passteam_get_templates(const struct PassteamClient *client,
                                char **out_json);
 
 /**
- * `getcards`: Deprecated and slow: every card of a template. Params: {"templateId"}. Result: array of cards.
+ * `getcards`: Deprecated and slow: every card of a template (use getcardswithpagination). Params:
+ * {"templateId"}. Result: array of cards.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -375,7 +388,9 @@ int32_t passteam_get_cards(const struct PassteamClient *client,
                            char **out_json);
 
 /**
- * `sendpush`: Sends a push message to a template's cards. Params: {"templateId", "message"}. Result: true. Never resent automatically.
+ * `sendpush`: Send a push message to every card of a template (promotions; balances go through
+ * updatecard). Params: {"templateId", "message"}. Result: true. Never resent automatically once it may
+ * have reached the server (see "outcome": "unknown").
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -387,7 +402,7 @@ int32_t passteam_send_push(const struct PassteamClient *client,
                            char **out_json);
 
 /**
- * `getsale`: Reads a sale. Params: {"id"}. Result: the sale.
+ * `getsale`: Read a sale. Params: {"id"}. Result: the sale.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -399,8 +414,9 @@ int32_t passteam_get_sale(const struct PassteamClient *client,
                           char **out_json);
 
 /**
- * `updatesale`: Writes a sale. Params: {"id", "title", "paymentType" (CARD|CASH), "paymentStatus" (DRAFT|PAID), "totalPrice",
- * "cardId", "products": [{"_id", "name", "quantity", "price"}], "clientName"}. Result: the sale.
+ * `updatesale`: Write a sale (absolute: the fields sent replace the stored ones). Params: {"id",
+ * "title"?, "paymentType" (CARD|CASH)?, "paymentStatus" (DRAFT|PAID)?, "totalPrice"?, "cardId"?,
+ * "products"?, "clientName"?}. Result: the sale.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -412,7 +428,7 @@ int32_t passteam_update_sale(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `deletesale`: Deletes a sale. Params: {"id"}.
+ * `deletesale`: Delete a sale. Params: {"id"}. Result: the server's reply.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -424,7 +440,8 @@ int32_t passteam_delete_sale(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `createproduct`: Creates a product. Params: {"companyId", "name", "price"}. Result: the product. Never resent automatically.
+ * `createproduct`: Create a product. Params: {"companyId", "name", "price"}. Result: the product. Never
+ * resent automatically once it may have reached the server (see "outcome": "unknown").
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -436,7 +453,8 @@ int32_t passteam_create_product(const struct PassteamClient *client,
                                 char **out_json);
 
 /**
- * `updateproduct`: Updates a product. Params: {"id", "name"?, "price"?}. Result: the product.
+ * `updateproduct`: Change a product's name or price. Params: {"id", "name"?, "price"?}. Result: the
+ * product.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -448,7 +466,7 @@ int32_t passteam_update_product(const struct PassteamClient *client,
                                 char **out_json);
 
 /**
- * `deleteproduct`: Deletes a product. Params: {"id"}.
+ * `deleteproduct`: Delete a product. Params: {"id"}. Result: the server's reply.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -460,7 +478,8 @@ int32_t passteam_delete_product(const struct PassteamClient *client,
                                 char **out_json);
 
 /**
- * `listproducts`: One page of a company's products. Params: {"companyId", "page"?, "perPage"?}.
+ * `listproducts`: One page of a company's products. Params: {"companyId", "page"?, "perPage"?}. Result:
+ * one page of products.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -472,9 +491,9 @@ int32_t passteam_list_products(const struct PassteamClient *client,
                                char **out_json);
 
 /**
- * `issuecard`: Scenario "issue a card": finds the card by cardId, cardCode or templateId + a unique variable
- * ("uniqueVariable", default PHONE), creates it from templateId + values if absent. Result: {"card", "created"}.
- * Exactly once: a lost createcard reply is resolved by looking the card up, never by creating twice.
+ * `issuecard`: Scenario: find the card (cardId, cardCode or a unique variable), create it if absent;
+ * returns {card, created}. Params: {"cardId"} or {"cardCode"} or {"templateId", "values"}, plus
+ * "uniqueVariable"?. Result: {"card", "created"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -486,8 +505,9 @@ int32_t passteam_issue_card(const struct PassteamClient *client,
                             char **out_json);
 
 /**
- * `updateclient`: Scenario "update a client": finds the card by cardId, cardCode or templateId + "find" (a unique
- * variable), then updatecard with "values". Result: updatecard's result.
+ * `updateclient`: Scenario: find the card, then updatecard with the values; returns updatecard's result.
+ * Params: {"cardId"} or {"cardCode"} or {"templateId", "find"}, plus "values"?. Result: updatecard's
+ * result.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *

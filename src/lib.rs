@@ -28,6 +28,8 @@
 // The public surface: the client, its config, errors, the method table and the models. Everything else is
 // an implementation detail (pub(crate)), free to change without a semver break.
 mod client;
+/// `Client::get_card` and the other typed functions, generated from the method table.
+mod client_operations;
 pub mod config;
 pub mod error;
 /// The C ABI (`include/passteam.h`). Public so Rust tests can call the exports directly; Rust users

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::error::{Error, Status};
 use once_cell::sync::Lazy;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
@@ -138,6 +139,38 @@ pub unsafe extern "C" fn passteam_call_with_timeout(
     call_inner(client, method, params_json, timeout, out_json)
 }
 
+/// The shared body of every call export: resolve the client, parse the params, call the core.
+///
+/// # Safety
+/// As passteam_call.
+unsafe fn call_named(
+    client: *const PassteamClient,
+    method: &str,
+    params_json: *const c_char,
+    timeout: Option<Duration>,
+) -> crate::Result<Box<RawValue>> {
+    let client = client.as_ref().ok_or_else(|| Error::invalid_argument("client is NULL"))?;
+    let params = json_object_arg(params_json, "params_json")?;
+    client.inner.call_json(method, params, timeout)
+}
+
+/// The body of every per-operation export (src/ffi/operations.rs, generated).
+///
+/// # Safety
+/// As passteam_call.
+pub(crate) unsafe fn operation(
+    client: *const PassteamClient,
+    method: &str,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> i32 {
+    if out_json.is_null() {
+        return PASSTEAM_ERR_INVALID_ARGUMENT;
+    }
+    *out_json = ptr::null_mut();
+    deliver(guarded(|| call_named(client, method, params_json, None)), out_json)
+}
+
 unsafe fn call_inner(
     client: *const PassteamClient,
     method: *const c_char,
@@ -151,7 +184,7 @@ unsafe fn call_inner(
     *out_json = ptr::null_mut();
     let outcome = guarded(|| {
         let method = text_arg(method, "method")?;
-        super::operations::call_named(client, method, params_json, timeout)
+        call_named(client, method, params_json, timeout)
     });
     deliver(outcome, out_json)
 }
