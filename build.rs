@@ -7,6 +7,7 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-env-changed=PASSTEAM_WRITE_HEADER");
     let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let config =
         cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");
@@ -19,7 +20,8 @@ fn main() {
         // into the header, so cbindgen.toml needs no exclude list.
         .with_src(crate_dir.join("src/ffi/mod.rs"))
         .with_config(config)
-        .generate() {
+        .generate()
+    {
         Ok(bindings) => {
             bindings.write_to_file(&generated);
             let committed = crate_dir.join("include/passteam.h");

@@ -93,7 +93,7 @@
 /**
  * Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
  */
-#define PASSTEAM_ABI_VERSION_MINOR 1
+#define PASSTEAM_ABI_VERSION_MINOR 2
 
 /**
  * An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
@@ -191,7 +191,8 @@ int32_t passteam_call_with_timeout(const struct PassteamClient *client,
 
 /**
  * Frees a string the library returned through an out parameter. NULL is a no-op. Never pass the static
- * strings of passteam_version, passteam_status_name or passteam_methods_json.
+ * strings of passteam_version, passteam_status_name, passteam_methods_json or
+ * passteam_config_schema_json.
  *
  * # Safety
  * s is NULL or a string returned by this library and not yet freed.
@@ -204,6 +205,13 @@ void passteam_string_free(char *s);
  * tools read it instead of keeping their own lists. The string is static: do not free it.
  */
 const char *passteam_methods_json(void);
+
+/**
+ * The config schema as a static JSON object: {"keys": [{"name", "type", "expected", "doc"}],
+ * "endpoint_keys": [...]}, every key passteam_client_new accepts. Bindings compare their config fields
+ * with it. The string is static: do not free it. (ABI 1.2.)
+ */
+const char *passteam_config_schema_json(void);
 
 /**
  * Test support: panics inside the library on purpose and returns what every export returns for a bug,

@@ -31,10 +31,12 @@ mod client;
 /// `Client::get_card` and the other typed functions, generated from the method table.
 mod client_operations;
 pub mod config;
+mod config_json;
 pub mod error;
 /// The C ABI (`include/passteam.h`). Public so Rust tests can call the exports directly; Rust users
 /// want [`Client`].
 pub mod ffi;
+mod json_text;
 pub(crate) mod log;
 pub mod methods;
 pub mod models;
@@ -47,7 +49,9 @@ pub(crate) mod transport;
 
 pub use client::Client;
 pub use config::{BodyEncoding, Config, Endpoint, LogLevel, RetryPolicy, TlsRoots};
+pub use config_json::config_schema_json;
 pub use error::{Error, Outcome, Result, Status};
+pub use json_text::json_object;
 pub use methods::{methods_json, Method, METHODS};
 
 /// The C ABI version, `(MAJOR << 16) | MINOR`, as `passteam_abi_version()` returns it.

@@ -5,10 +5,9 @@
 
 mod support;
 
-use passteam::config::CONFIG_KEYS;
+use passteam::__fuzz as response;
 use passteam::ffi::*;
 use passteam::methods::{Method, ParamType};
-use passteam::__fuzz as response;
 use passteam::{Config, Status, METHODS};
 use passteam_sandbox::Sandbox;
 use proptest::prelude::*;
@@ -83,7 +82,7 @@ proptest! {
     #[test]
     fn config_objects_never_panic_and_clients_build_or_refuse(
         entries in prop::collection::vec(
-            (prop_oneof![prop::sample::select(CONFIG_KEYS.to_vec()).prop_map(str::to_owned), "[a-z_]{1,12}"], json_value()),
+            (prop_oneof![prop::sample::select(passteam::config::config_keys()).prop_map(str::to_owned), "[a-z_]{1,12}"], json_value()),
             0..6,
         )
     ) {
@@ -129,7 +128,7 @@ proptest! {
     #[test]
     fn an_unknown_config_key_is_refused_by_name(
         base in valid_config(),
-        key in ".{1,16}".prop_filter("unknown", |k| !CONFIG_KEYS.contains(&k.as_str())),
+        key in ".{1,16}".prop_filter("unknown", |k| !passteam::config::config_keys().contains(&k.as_str())),
         value in json_value().prop_filter("not null", |v| !v.is_null()),
     ) {
         let mut config = base;
@@ -455,7 +454,7 @@ proptest! {
     fn client_new_with_arbitrary_bytes(config in prop_oneof![
         2 => c_bytes(80),
         1 => prop::collection::vec(
-                (prop_oneof![prop::sample::select(CONFIG_KEYS.to_vec()).prop_map(str::to_owned), "[a-z_]{1,12}"], json_value()),
+                (prop_oneof![prop::sample::select(passteam::config::config_keys()).prop_map(str::to_owned), "[a-z_]{1,12}"], json_value()),
                 0..5,
             ).prop_map(|e| CString::new(Value::Object(defuse(e.into_iter().collect())).to_string()).unwrap()),
     ]) {

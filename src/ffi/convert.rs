@@ -50,14 +50,7 @@ pub(crate) unsafe fn json_object_arg(ptr: *const c_char, name: &str) -> Result<V
         return Ok(Value::Object(Default::default()));
     }
     let text = text_arg(ptr, name)?;
-    if text.trim().is_empty() {
-        return Ok(Value::Object(Default::default()));
-    }
-    match serde_json::from_str::<Value>(text) {
-        Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err(Error::invalid_json(format!("{name} must be a JSON object"))),
-        Err(e) => Err(Error::invalid_json(format!("{name} is not valid JSON: {e}"))),
-    }
+    crate::json_text::json_object(text, name).map(Value::Object)
 }
 
 /// Hands a string to the caller, who frees it with passteam_string_free.

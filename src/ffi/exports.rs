@@ -190,7 +190,8 @@ unsafe fn call_inner(
 }
 
 /// Frees a string the library returned through an out parameter. NULL is a no-op. Never pass the static
-/// strings of passteam_version, passteam_status_name or passteam_methods_json.
+/// strings of passteam_version, passteam_status_name, passteam_methods_json or
+/// passteam_config_schema_json.
 ///
 /// # Safety
 /// s is NULL or a string returned by this library and not yet freed.
@@ -212,6 +213,16 @@ pub extern "C" fn passteam_methods_json() -> *const c_char {
     static TABLE: Lazy<CString> =
         Lazy::new(|| CString::new(crate::methods::methods_json().to_string()).expect("no NUL in JSON"));
     TABLE.as_ptr()
+}
+
+/// The config schema as a static JSON object: {"keys": [{"name", "type", "expected", "doc"}],
+/// "endpoint_keys": [...]}, every key passteam_client_new accepts. Bindings compare their config fields
+/// with it. The string is static: do not free it. (ABI 1.2.)
+#[no_mangle]
+pub extern "C" fn passteam_config_schema_json() -> *const c_char {
+    static SCHEMA: Lazy<CString> =
+        Lazy::new(|| CString::new(crate::config_schema_json().to_string()).expect("no NUL in JSON"));
+    SCHEMA.as_ptr()
 }
 
 /// Test support: panics inside the library on purpose and returns what every export returns for a bug,

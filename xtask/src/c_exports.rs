@@ -83,3 +83,15 @@ int op_needs_params(const char *name)
     return -1;
 }
 "#;
+
+/// `tests/support/exports.rs`: the Rust tests' list of the per-operation exports (included by
+/// tests/support/mod.rs, which defines `Export`).
+pub fn rust_test_list(frozen: &[&Method]) -> String {
+    let mut out = crate::banner("//");
+    out.push_str("pub const EXPORTS: &[(&str, Export)] = &[\n");
+    for m in frozen {
+        out.push_str(&format!("    (\"{0}\", {0}),\n", m.export_name()));
+    }
+    out.push_str("];\n");
+    out
+}

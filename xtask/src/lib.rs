@@ -6,7 +6,8 @@
 //! - `src/ffi/operations.rs`: the per-operation C exports with their doc comments (frozen at ABI 1.1,
 //!   see [`frozen`]);
 //! - `src/client_operations.rs`: the typed Rust functions (`Client::get_card`, ...);
-//! - `tests/c/ops.c`: the C tests' table of the per-operation exports;
+//! - `tests/c/ops.c` and `tests/support/exports.rs`: the C and Rust tests' lists of the per-operation
+//!   exports;
 //! - `bindings/1c/harness/method_names.inc`: the 1C harness's Russian / English name table;
 //! - the generated sections of `README.md` (method table, per-operation exports, retry lists).
 
@@ -45,6 +46,7 @@ pub fn generate(root: &Path) -> Result<Vec<Output>, String> {
         Output { path: "src/ffi/operations.rs", contents: c_exports::rust_exports(&frozen) },
         Output { path: "src/client_operations.rs", contents: typed_rust::typed_functions() },
         Output { path: "tests/c/ops.c", contents: c_exports::c_test_table(&frozen) },
+        Output { path: "tests/support/exports.rs", contents: c_exports::rust_test_list(&frozen) },
         Output { path: "bindings/1c/harness/method_names.inc", contents: onec::harness_names() },
         Output { path: "README.md", contents: readme::splice(&readme, &frozen)? },
     ])
