@@ -40,6 +40,7 @@ mod json_text;
 pub(crate) mod log;
 pub mod methods;
 pub mod models;
+mod pagination;
 pub(crate) mod quota;
 pub(crate) mod request;
 pub(crate) mod resolver;
@@ -53,6 +54,7 @@ pub use config_json::config_schema_json;
 pub use error::{Error, Outcome, Result, Status};
 pub use json_text::json_object;
 pub use methods::{methods_json, Method, METHODS};
+pub use pagination::next_page;
 
 /// The C ABI version, `(MAJOR << 16) | MINOR`, as `passteam_abi_version()` returns it.
 pub const ABI_VERSION: u32 = (ffi::PASSTEAM_ABI_VERSION_MAJOR << 16) | ffi::PASSTEAM_ABI_VERSION_MINOR;

@@ -2,9 +2,12 @@
 //! idempotency and deprecation.
 //!
 //! Every layer reads it: the request builder (required parameters, types), the transport (retry policy),
-//! the C exports, the CLI, the bindings' method lists (tests compare them with [`METHODS`]) and the
-//! sandbox's router. Facts the spec marks *unconfirmed* ([U]) live only here, so that one edit corrects
-//! them; parameters that the table does not know are passed through untouched.
+//! the CLI, and the bindings (through `passteam_methods_json`). What would otherwise be copied from it
+//! (typed functions, the per-operation C exports, test lists, the 1C harness's names, README lists) is
+//! generated from it by `cargo run -p xtask -- gen`. The sandbox does not read it, on purpose: its
+//! routes are written from the spec, so the tests of paths and verbs are not tautological. Facts the
+//! spec marks *unconfirmed* ([U]) live only here, so that one edit corrects them; parameters that the
+//! table does not know are passed through untouched.
 
 /// HTTP verb of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

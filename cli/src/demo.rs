@@ -148,9 +148,9 @@ fn scenario(client: &Client, sandbox: bool) -> Result<(), Error> {
         let cards = result["cards"].as_array().map_or(0, Vec::len);
         seen += cards;
         println!("   page {page} of {}: {cards} cards (total {})", result["pageCount"], result["cardsCount"]);
-        match result["nextPage"].as_u64() {
-            Some(next) if next > page && cards > 0 => page = next,
-            _ => break,
+        match passteam::next_page(page, &result) {
+            Some(next) => page = next,
+            None => break,
         }
     }
     println!("   {seen} cards in all");
