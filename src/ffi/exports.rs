@@ -47,7 +47,8 @@ pub extern "C" fn passteam_status_name(status: i32) -> *const c_char {
 /// "path", "verb", "body_encoding"}}), allow_insecure_http (false: plain http:// only for 127.0.0.0/8, ::1,
 /// localhost), max_attempts (3), retry_base_delay_ms (200), retry_max_delay_ms (2000), quota_per_hour
 /// (30000), quota_per_day (350000), tls_roots ("bundled" or "system"), ca_bundle (PEM path), log_file,
-/// log_level ("off", "error", "info", "debug"). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
+/// log_level ("off", "error", "info", "debug"); passteam_config_schema_json lists them with their types.
+/// An unknown key, or a value of the wrong type, is PASSTEAM_ERR_INVALID_ARGUMENT naming the key.
 ///
 /// On PASSTEAM_OK, *out_client receives the client (free it with passteam_client_free) and *out_error_json,
 /// if out_error_json is not NULL, is set to NULL. On failure *out_client is set to NULL and *out_error_json
