@@ -97,7 +97,10 @@
 
 /**
  * An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
- * All functions may be called concurrently on one client from any number of threads.
+ * All functions may be called concurrently on one client from any number of threads, and
+ * passteam_client_free may be called while calls on it are still running: those calls finish normally
+ * and the client's memory is released when the last of them returns. No call may start after
+ * passteam_client_free has been called.
  */
 typedef struct PassteamClient PassteamClient;
 
@@ -147,7 +150,10 @@ int32_t passteam_client_new(const char *config_json,
                             char **out_error_json);
 
 /**
- * Frees a client. NULL is a no-op. No call on the client may be running or follow.
+ * Frees a client. NULL is a no-op. It may be called while other threads' calls on this client are
+ * still running: they finish normally (with their results) and the client's memory is released when
+ * the last of them returns. No call may start after passteam_client_free has been called, and the
+ * pointer must not be used again.
  *
  * # Safety
  * client is NULL or a pointer returned by passteam_client_new and not yet freed.
@@ -160,6 +166,10 @@ void passteam_client_free(struct PassteamClient *client);
  * method: the operation's name, case-insensitive ("getCard", "getcard", "get_card"); see
  * passteam_methods_json for the list. params_json: a JSON object, NULL or "" = {}. Variables go in
  * "values", with or without the % signs: {"templateId": "...", "values": {"PHONE": "+79990000000"}}.
+ * Params are bounded before anything is sent: at most 2 MiB of JSON text, 10 000 values, 16 levels and
+ * 1 MiB of keys and strings (PASSTEAM_ERR_VALIDATION otherwise). A reply nested deeper than 128 levels
+ * or holding more than 1 000 000 JSON values is PASSTEAM_ERR_PROTOCOL, as is a 3xx redirect (never
+ * followed).
  *
  * *out_json always receives a document the caller frees with passteam_string_free: on PASSTEAM_OK the
  * envelope's `result` as JSON; otherwise the error object {"status", "name", "message", "http_status",

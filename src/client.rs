@@ -1,10 +1,12 @@
 //! The client: one call end to end (table → request → transport with retries and quota → response).
 
 use crate::config::{Config, LogLevel};
-use crate::error::{Error, Outcome, Result, Status};
+use crate::error::{Error, Result, Status};
 use crate::log::Logger;
 use crate::methods::{self, Kind, Method};
 use crate::quota::Quota;
+use crate::redact::Scrubber;
+use crate::retry;
 use crate::transport::{self, Delivery};
 use crate::{request, response, scenarios};
 use serde_json::value::RawValue;
@@ -21,16 +23,20 @@ pub struct Client {
     agent: ureq::Agent,
     quota: Quota,
     logger: Option<Logger>,
+    /// Hides every form of the token in errors and log lines.
+    scrubber: Option<Scrubber>,
 }
 
 impl Client {
     /// Builds a client; fails with `InvalidArgument` for a config that cannot work.
     pub fn new(config: Config) -> Result<Client> {
         config.validate()?;
+        transport::check_header_values(&config)?;
         let agent = transport::build_agent(&config)?;
+        let scrubber = config.token.as_deref().and_then(Scrubber::new);
         let logger = match (&config.log_file, config.log_level) {
             (Some(path), level) if level != LogLevel::Off => {
-                Some(Logger::open(path, level, config.token.clone()).map_err(|e| {
+                Some(Logger::open(path, level, scrubber.clone()).map_err(|e| {
                     Error::invalid_argument(format!(
                         "config: log_file {}: cannot open it: {e}",
                         path.display()
@@ -40,7 +46,7 @@ impl Client {
             _ => None,
         };
         let quota = Quota::new(config.quota_per_hour, config.quota_per_day);
-        Ok(Client { config, agent, quota, logger })
+        Ok(Client { config, agent, quota, logger, scrubber })
     }
 
     /// Builds a client from the JSON config text every host passes (empty text = defaults).
@@ -118,19 +124,6 @@ impl Client {
         Ok((m, params, Instant::now() + budget))
     }
 
-    /// One operation of the table with retries, within `deadline`, its result parsed. Scenarios build on this.
-    pub(crate) fn invoke(
-        &self,
-        method: &Method,
-        params: &Map<String, Value>,
-        deadline: Instant,
-    ) -> Result<Value> {
-        let raw = self.invoke_raw(method, params, deadline)?;
-        serde_json::from_str(raw.get()).map_err(|e| {
-            Error::new(Status::Protocol, format!("{}: the result is not JSON: {e}", method.name))
-        })
-    }
-
     /// One operation of the table with retries, within `deadline`.
     fn invoke_raw(
         &self,
@@ -158,88 +151,79 @@ impl Client {
             fields: &fields,
             max_response_bytes: self.config.max_response_bytes,
             connect_timeout: self.config.connect_timeout,
+            read_timeout: self.config.read_timeout,
+            call_timeout: deadline.saturating_duration_since(Instant::now()),
         };
-        let policy = &self.config.retry;
+        // A server that echoes getatoken's password must not put it in a message or the log.
+        let secrets: Vec<Scrubber> = fields
+            .iter()
+            .filter(|(name, _)| crate::log::is_secret_name(name))
+            .filter_map(|(_, value)| Scrubber::new(value))
+            .collect();
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             let started = Instant::now();
             let time_left = deadline.saturating_duration_since(started);
             if time_left.is_zero() {
-                return Err(self.finish(method, attempt - 1, timeout_error(method, self.config.timeout)));
+                return Err(self.finish(
+                    method,
+                    attempt - 1,
+                    timeout_error(method, outgoing.call_timeout, self.config.timeout),
+                ));
             }
             self.quota.acquire().map_err(|e| e.with_detail("method", Value::from(method.name)))?;
-            let outcome = transport::exchange(&self.agent, &outgoing, time_left);
-            let (error, delivery) = match outcome {
+            let (error, delivery) = match transport::exchange(&self.agent, &outgoing, time_left) {
                 Ok(reply) => {
-                    let result = response::interpret_raw(reply.status, &reply.body);
-                    self.log_attempt(
-                        method,
-                        attempt,
-                        started,
-                        Some(reply.status),
-                        result.as_ref().err(),
-                        &fields,
-                    );
+                    let result =
+                        response::interpret_raw(reply.status, &reply.body).map_err(|e| hide(&secrets, e));
+                    let error = result.as_ref().err();
+                    self.log_attempt(method, attempt, started, Some(reply.status), error, &fields);
                     match result {
                         Ok(value) => {
                             self.quota.succeeded();
                             return Ok(value);
                         }
-                        Err(e) => {
-                            if e.status == Status::RateLimited {
-                                if let (Some(limit), Some(window)) =
-                                    (e.details.get("limit"), e.details.get("window"))
-                                {
-                                    self.quota.learn(
-                                        limit.as_u64().unwrap_or(1),
-                                        window.as_str().unwrap_or("hour"),
-                                    );
-                                }
-                            }
-                            // A 502-504 came from something in front of Passteam: the request may have been applied.
-                            (e, Delivery::MaybeSent)
-                        }
+                        // Any reply, even a 502-504 from something in front of Passteam: the request
+                        // may have been applied.
+                        Err(e) => (self.on_refusal(e), Delivery::MaybeSent),
                     }
                 }
-                Err(failure) => {
-                    self.log_attempt(
-                        method,
-                        attempt,
-                        started,
-                        failure.error.http_status,
-                        Some(&failure.error),
-                        &fields,
-                    );
+                Err(mut failure) => {
+                    failure.error = hide(&secrets, failure.error);
+                    let error = Some(&failure.error);
+                    self.log_attempt(method, attempt, started, failure.error.http_status, error, &fields);
                     (failure.error, failure.delivery)
                 }
             };
-            let resend_safe = method.idempotent || delivery == Delivery::NotSent;
-            let transient = matches!(error.status, Status::Transport | Status::Timeout) && error.retryable;
-            // An unreadable reply (garbage, truncated, oversized) also leaves the outcome open.
-            let unreadable = error.status == Status::Protocol && delivery == Delivery::MaybeSent;
-            if !transient || !resend_safe {
-                let mut error = error;
-                if (transient || unreadable) && !resend_safe {
-                    error.outcome = Some(Outcome::Unknown);
-                    error.retryable = false;
-                    error.message = format!(
-                        "{} (the request may have reached Passteam: {} was not resent, to avoid doing it twice; \
-                         check before repeating it)",
-                        error.message, method.name
-                    );
-                }
-                return Err(self.finish(method, attempt, error));
+            let random = RandomState::new().build_hasher().finish();
+            let now = Instant::now();
+            match retry::next_step(
+                method,
+                error,
+                delivery,
+                attempt,
+                &self.config.retry,
+                deadline,
+                now,
+                random,
+            ) {
+                retry::Step::Retry(pause) => std::thread::sleep(pause),
+                retry::Step::Fail(error) => return Err(self.finish(method, attempt, error)),
             }
-            if attempt >= policy.max_attempts {
-                return Err(self.finish(method, attempt, error));
-            }
-            let pause = backoff(policy.base_delay, policy.max_delay, attempt);
-            if Instant::now() + pause >= deadline {
-                return Err(self.finish(method, attempt, error));
-            }
-            std::thread::sleep(pause);
         }
+    }
+
+    /// A quota refusal by the server pauses the whole client, and the refused call says for how long. Any
+    /// other answer (a 404, a 409...) shows the server takes requests again: the pause is over.
+    fn on_refusal(&self, mut error: Error) -> Error {
+        if error.status == Status::RateLimited {
+            let pause = self.quota.refused(error.quota_refusal);
+            error.retry_after_ms = Some(pause.as_millis().min(u64::MAX as u128) as u64);
+        } else if !matches!(error.status, Status::Transport | Status::Protocol) {
+            self.quota.succeeded();
+        }
+        error
     }
 
     /// Adds the facts every error carries.
@@ -249,15 +233,11 @@ impl Client {
 
     /// Last line of defence: whatever a server echoed, the token never leaves in a message.
     fn redact(&self, mut error: Error) -> Error {
-        if let Some(token) = self.config.token.as_deref().filter(|t| t.len() >= 4) {
-            if error.message.contains(token) {
-                error.message = error.message.replace(token, "***");
+        if let Some(scrubber) = &self.scrubber {
+            if let std::borrow::Cow::Owned(clean) = scrubber.scrub(&error.message) {
+                error.message = clean;
             }
-            let details = Value::Object(std::mem::take(&mut error.details)).to_string();
-            let cleaned = if details.contains(token) { details.replace(token, "***") } else { details };
-            if let Ok(Value::Object(map)) = serde_json::from_str(&cleaned) {
-                error.details = map;
-            }
+            scrubber.scrub_map(&mut error.details);
         }
         error
     }
@@ -289,24 +269,44 @@ impl Client {
             ),
         }
         if log.enabled(LogLevel::Debug) {
-            let params: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let params: Vec<String> = fields
+                .iter()
+                .map(
+                    |(k, v)| {
+                        if crate::log::is_secret_name(k) {
+                            format!("{k}=***")
+                        } else {
+                            format!("{k}={v}")
+                        }
+                    },
+                )
+                .collect();
             log.write(LogLevel::Debug, &format!("{} params: {}", method.name, params.join("&")));
         }
     }
 }
 
-/// Exponential backoff with "equal jitter": half the step fixed, half random.
-fn backoff(base: Duration, max: Duration, attempt: u32) -> Duration {
-    let step = base.saturating_mul(1u32 << (attempt - 1).min(16)).min(max);
-    let half = step / 2;
-    let random = RandomState::new().build_hasher().finish();
-    half + Duration::from_nanos(random % (half.as_nanos().max(1) as u64))
+/// The error with every secret parameter's value scrubbed from its message and details.
+fn hide(secrets: &[Scrubber], mut error: Error) -> Error {
+    for scrubber in secrets {
+        if let std::borrow::Cow::Owned(clean) = scrubber.scrub(&error.message) {
+            error.message = clean;
+        }
+        scrubber.scrub_map(&mut error.details);
+    }
+    error
 }
 
-fn timeout_error(method: &Method, configured: Duration) -> Error {
+/// The deadline passed between attempts: say how long this call had, and what the configured timeout is.
+fn timeout_error(method: &Method, call_budget: Duration, configured: Duration) -> Error {
     Error::new(
         Status::Timeout,
-        format!("{}: the call's deadline passed (timeout_ms is {} ms)", method.name, configured.as_millis()),
+        format!(
+            "{}: the call's deadline passed ({} ms for this call; timeout_ms is {} ms, retries included)",
+            method.name,
+            call_budget.as_millis(),
+            configured.as_millis()
+        ),
     )
 }
 
@@ -319,20 +319,19 @@ fn truncate(text: &str) -> String {
     text.chars().take(64).collect()
 }
 
+impl scenarios::Steps for Client {
+    /// One operation of the table with retries, within `deadline`, its result parsed. Scenarios build on this.
+    fn invoke(&self, method: &Method, params: &Map<String, Value>, deadline: Instant) -> Result<Value> {
+        let raw = self.invoke_raw(method, params, deadline)?;
+        serde_json::from_str(raw.get()).map_err(|e| {
+            Error::new(Status::Protocol, format!("{}: the result is not JSON: {e}", method.name))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_bounded() {
-        let base = Duration::from_millis(100);
-        let max = Duration::from_millis(1000);
-        for attempt in 1..10 {
-            let d = backoff(base, max, attempt);
-            let step = (base * (1 << (attempt - 1))).min(max);
-            assert!(d >= step / 2 && d <= step, "attempt {attempt}: {d:?}");
-        }
-    }
 
     #[test]
     fn unknown_method_and_bad_params() {

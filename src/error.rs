@@ -99,6 +99,9 @@ pub struct Error {
     pub outcome: Option<Outcome>,
     /// For rate limiting: how long to wait before the budget allows another request.
     pub retry_after_ms: Option<u64>,
+    /// For a quota refusal by the server: what its message said, as a typed value (the client pauses on
+    /// it; `details` carries the same facts for hosts). Not part of the error object.
+    pub quota_refusal: Option<crate::quota::Refusal>,
 }
 
 /// The result type of every fallible operation in this crate.
@@ -116,6 +119,7 @@ impl Error {
             details: Map::new(),
             outcome: None,
             retry_after_ms: None,
+            quota_refusal: None,
         }
     }
 

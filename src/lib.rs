@@ -36,15 +36,18 @@ pub mod error;
 /// The C ABI (`include/passteam.h`). Public so Rust tests can call the exports directly; Rust users
 /// want [`Client`].
 pub mod ffi;
+mod json_shape;
 mod json_text;
 pub(crate) mod log;
 pub mod methods;
 pub mod models;
 mod pagination;
 pub(crate) mod quota;
+pub(crate) mod redact;
 pub(crate) mod request;
 pub(crate) mod resolver;
 pub(crate) mod response;
+pub(crate) mod retry;
 mod scenarios;
 pub(crate) mod transport;
 

@@ -6,7 +6,10 @@
 //!
 //! We do not know where the server's hour started, so a refusal does not lock the client out for a whole
 //! hour: it pauses the client for [`FIRST_PAUSE`], then lets one request probe; each further refusal in a
-//! row doubles the pause, up to the refused window's length. A success ends the streak.
+//! row doubles the pause, up to the refused window's length. A success ends the streak. The limit the
+//! server names is reported (in `details`) but never lowers the configured budget: a lowered budget
+//! below what this client already counted would lock it out for the rest of a window it cannot see, and
+//! a refusal's text is only as trustworthy as the server that sent it.
 
 use crate::error::{Error, Result, Status};
 use serde_json::Value;
@@ -64,6 +67,47 @@ struct Refusals {
     until: Option<Instant>,
     limit: u64,
     window: &'static str,
+    length: Duration,
+}
+
+impl Refusals {
+    /// 60 s for the first refusal in a row, doubling, at most the refused window.
+    fn pause(&self) -> Duration {
+        let doublings = self.streak.saturating_sub(1).min(12);
+        FIRST_PAUSE.saturating_mul(1 << doublings).min(self.length.max(FIRST_PAUSE))
+    }
+}
+
+/// A quota window Passteam names in its refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaWindow {
+    Hour,
+    Day,
+}
+
+impl QuotaWindow {
+    /// `"hour"` or `"day"`, as in the server's message and in error details.
+    pub fn name(self) -> &'static str {
+        match self {
+            QuotaWindow::Hour => "hour",
+            QuotaWindow::Day => "day",
+        }
+    }
+
+    fn length(self) -> Duration {
+        match self {
+            QuotaWindow::Hour => HOUR,
+            QuotaWindow::Day => DAY,
+        }
+    }
+}
+
+/// What a quota refusal said: `You can only make {limit} requests per {window}`. Carried on the error
+/// as a typed value (the client reads it from there, not from the JSON details).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub limit: u64,
+    pub window: QuotaWindow,
 }
 
 #[derive(Debug)]
@@ -94,8 +138,17 @@ impl Quota {
         let now = Instant::now();
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let mut wait = None;
-        if let Some(until) = state.refusals.until.filter(|u| *u > now) {
-            wait = Some((until - now, state.refusals.window, state.refusals.limit));
+        match state.refusals.until {
+            Some(until) if until > now => {
+                wait = Some((until - now, state.refusals.window, state.refusals.limit));
+            }
+            Some(_) => {
+                // The pause is over: this request is the probe; the others wait for its verdict (or for
+                // as long again, should the probe never report back).
+                let pause = state.refusals.pause();
+                state.refusals.until = Some(now + pause);
+            }
+            None => {}
         }
         let windows = &mut state.windows;
         for (w, name) in windows.iter_mut().zip(["hour", "day"]) {
@@ -128,21 +181,24 @@ impl Quota {
         Ok(())
     }
 
-    /// The server said its limit is `limit` per `window` and that it is reached: lower ours to match and
-    /// pause (60 s, doubling with each refusal in a row, at most the window's length).
-    pub fn learn(&self, limit: u64, window: &str) {
+    /// The server refused a request for its quota (`limit` per `window` when its message said so): pause
+    /// every call of this client for 60 s, doubling with each refusal in a row, at most the window's
+    /// length. Returns the pause, for the refused call's `retry_after_ms`.
+    pub fn refused(&self, refusal: Option<Refusal>) -> Duration {
         let now = Instant::now();
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let (index, length, name) = if window == "day" { (1, DAY, "day") } else { (0, HOUR, "hour") };
-        let w = &mut state.windows[index];
-        w.roll(now);
-        w.limit = if w.limit == 0 { limit.max(1) } else { w.limit.min(limit.max(1)) };
         let r = &mut state.refusals;
         r.streak = r.streak.saturating_add(1);
-        let pause = FIRST_PAUSE.saturating_mul(1 << (r.streak - 1).min(12)).min(length);
+        if let Some(refusal) = refusal {
+            r.limit = refusal.limit;
+            r.window = refusal.window.name();
+            r.length = refusal.window.length();
+        } else if r.length.is_zero() {
+            (r.window, r.length) = ("hour", HOUR);
+        }
+        let pause = r.pause();
         r.until = Some(now + pause);
-        r.limit = limit;
-        r.window = name;
+        pause
     }
 
     /// A request went through: the server's refusals are over.
@@ -185,27 +241,47 @@ mod tests {
         assert_eq!(q.remaining(), (Some(0), None));
     }
 
+    fn hourly(limit: u64) -> Option<Refusal> {
+        Some(Refusal { limit, window: QuotaWindow::Hour })
+    }
+
     #[test]
-    fn server_message_lowers_the_limit_and_pauses() {
+    fn a_refusal_pauses_60s_doubling_and_never_lowers_the_budget() {
         let q = Quota::new(30_000, 350_000);
         q.acquire().unwrap();
-        q.learn(100, "hour");
-        assert_eq!(q.remaining().0, Some(99), "the hourly budget is now the server's");
+        assert_eq!(q.refused(hourly(100)), FIRST_PAUSE, "the refused call learns its own pause");
+        assert_eq!(q.remaining().0, Some(29_999), "the configured budget stays");
         let e = q.acquire().unwrap_err();
         assert_eq!(e.details["limit"], 100);
         let first = e.retry_after_ms.unwrap();
         assert!(first > 59_000 && first <= 60_000, "{first}");
-        q.learn(100, "hour");
+        assert_eq!(q.refused(hourly(100)), 2 * FIRST_PAUSE);
         let second = q.acquire().unwrap_err().retry_after_ms.unwrap();
         assert!(second > 119_000 && second <= 120_000, "doubles: {second}");
         for _ in 0..20 {
-            q.learn(100, "hour");
+            q.refused(hourly(100));
         }
         assert!(q.acquire().unwrap_err().retry_after_ms.unwrap() <= 3_600_000, "at most the window");
         q.succeeded();
+        q.acquire().expect("a success ends the pause");
         let q2 = Quota::new(0, 0);
-        q2.learn(5, "day");
+        q2.refused(Some(Refusal { limit: 5, window: QuotaWindow::Day }));
         assert_eq!(q2.acquire().unwrap_err().details["window"], "day");
+        let q3 = Quota::new(0, 0);
+        assert_eq!(q3.refused(None), FIRST_PAUSE, "a bare 429 pauses too");
+    }
+
+    #[test]
+    fn after_the_pause_one_probe_goes_through() {
+        let q = Quota::new(0, 0);
+        q.refused(hourly(5));
+        // Pretend the pause is over.
+        q.state.lock().unwrap().refusals.until = Some(Instant::now() - Duration::from_millis(1));
+        q.acquire().expect("the probe");
+        let e = q.acquire().expect_err("the others wait for the probe's verdict");
+        assert!(e.retry_after_ms.unwrap() > 59_000);
+        q.succeeded();
+        q.acquire().expect("the probe succeeded");
     }
 
     #[test]

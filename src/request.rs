@@ -9,8 +9,16 @@ use crate::error::{Error, Result};
 use crate::methods::{Method, ParamType};
 use serde_json::{Map, Value};
 
+/// The most values (keys, array items and scalars, at every level) one call's parameters may hold.
+pub(crate) const MAX_PARAM_VALUES: usize = 10_000;
+/// The deepest nesting of one call's parameters.
+pub(crate) const MAX_PARAM_DEPTH: usize = 16;
+/// The most bytes of text (keys and strings) in one call's parameters.
+pub(crate) const MAX_PARAM_BYTES: usize = 1 << 20;
+
 /// Checks `params` against the table entry of `method` and returns the normalised parameters.
 pub fn prepare(method: &Method, params: &Map<String, Value>) -> Result<Map<String, Value>> {
+    check_size(method, params)?;
     let mut out = Map::with_capacity(params.len());
     for (name, value) in params {
         if value.is_null() {
@@ -39,6 +47,55 @@ pub fn prepare(method: &Method, params: &Map<String, Value>) -> Result<Map<Strin
         ));
     }
     Ok(out)
+}
+
+/// Bounds the parameters before any work is done on them: preparing a million keys would take longer
+/// than a short timeout_ms, and nothing Passteam accepts is that large.
+fn check_size(method: &Method, params: &Map<String, Value>) -> Result<()> {
+    let too_big = |what: String| {
+        Error::validation("params", format!("{}: the parameters are too large: {what}", method.name))
+    };
+    if params.len() > MAX_PARAM_VALUES {
+        return Err(too_big(format!("more than {MAX_PARAM_VALUES} values")));
+    }
+    let (mut values, mut bytes) = (0usize, 0usize);
+    let mut stack: Vec<(&Value, usize)> = Vec::new();
+    for (key, value) in params {
+        bytes += key.len();
+        stack.push((value, 1));
+    }
+    values += params.len();
+    while let Some((value, depth)) = stack.pop() {
+        if depth > MAX_PARAM_DEPTH {
+            return Err(too_big(format!("they nest deeper than {MAX_PARAM_DEPTH} levels")));
+        }
+        match value {
+            Value::String(s) => bytes += s.len(),
+            Value::Array(items) => {
+                values += items.len();
+                stack.extend(items.iter().map(|v| (v, depth + 1)));
+            }
+            Value::Object(map) => {
+                values += map.len();
+                bytes += map.keys().map(String::len).sum::<usize>();
+                stack.extend(map.values().map(|v| (v, depth + 1)));
+            }
+            _ => {}
+        }
+        if values > MAX_PARAM_VALUES {
+            return Err(too_big(format!("more than {MAX_PARAM_VALUES} values")));
+        }
+        if bytes > MAX_PARAM_BYTES {
+            return Err(too_big(format!("more than {MAX_PARAM_BYTES} bytes of text")));
+        }
+    }
+    if values > MAX_PARAM_VALUES {
+        return Err(too_big(format!("more than {MAX_PARAM_VALUES} values")));
+    }
+    if bytes > MAX_PARAM_BYTES {
+        return Err(too_big(format!("more than {MAX_PARAM_BYTES} bytes of text")));
+    }
+    Ok(())
 }
 
 fn is_given(params: &Map<String, Value>, name: &str) -> bool {
@@ -201,6 +258,26 @@ mod tests {
         assert!(fields.contains(&("products[0][quantity]".into(), "2".into())));
         assert!(fields.contains(&("extra[a][0]".into(), "1".into())));
         assert!(fields.contains(&("extra[a][1]".into(), "false".into())));
+    }
+
+    #[test]
+    fn oversized_params_are_refused_quickly() {
+        let m = find("getcard").unwrap();
+        let many: Map<String, Value> = (0..1_000_000).map(|i| (format!("k{i}"), Value::from(1))).collect();
+        let started = std::time::Instant::now();
+        let e = prepare(m, &many).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_millis(50), "{:?}", started.elapsed());
+        assert_eq!(e.status, Status::Validation);
+        assert!(e.message.contains("more than 10000 values"), "{}", e.message);
+        let mut deep = json!("x");
+        for _ in 0..20 {
+            deep = json!([deep]);
+        }
+        let e = prepare(m, &obj(json!({"cardId": "c", "extra": deep}))).unwrap_err();
+        assert!(e.message.contains("deeper than 16"), "{}", e.message);
+        let e = prepare(m, &obj(json!({"cardId": "x".repeat(2 << 20)}))).unwrap_err();
+        assert!(e.message.contains("bytes of text"), "{}", e.message);
+        assert!(prepare(m, &obj(json!({"cardId": "c", "extra": {"a": [1, 2, {"b": "c"}]}}))).is_ok());
     }
 
     #[test]

@@ -47,7 +47,12 @@ impl Resolver for CachingResolver {
                 return Ok(addrs.clone());
             }
         }
-        let addrs = self.fallback.resolve(uri, config, timeout)?;
+        // The system resolver's failure arrives as an I/O error; it means the name is unknown, not that a
+        // connection broke (which would count as "maybe sent").
+        let addrs = self.fallback.resolve(uri, config, timeout).map_err(|e| match e {
+            ureq::Error::Io(_) => ureq::Error::HostNotFound,
+            other => other,
+        })?;
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() > 64 {
             cache.retain(|_, (at, _)| now.duration_since(*at) < TTL); // a client talks to a handful of hosts

@@ -5,6 +5,7 @@
 //! card ids of a 409, the limit of a quota refusal.
 
 use crate::error::{Error, Result, Status};
+use crate::quota::{QuotaWindow, Refusal};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -22,6 +23,14 @@ pub fn interpret(http_status: u16, body: &[u8]) -> Result<Value> {
 /// Interprets one reply, keeping the envelope's `result` as the JSON text it arrived in: the C ABI hands
 /// that text on as is, so a card is never parsed into a tree and printed again.
 pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
+    // Bounded before anything builds a tree: every host gets the same verdict on a hostile shape.
+    // (Only for what may be the envelope, an object: a gateway's HTML page keeps its own diagnosis.)
+    let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if let Err(why) = if object { crate::json_shape::check(body) } else { Ok(()) } {
+        let mut error = Error::new(Status::Protocol, format!("the reply was refused: {why}"));
+        error.http_status = Some(http_status);
+        return Err(error);
+    }
     // Only the envelope's top level is split; `result` stays text.
     let parsed: Option<HashMap<String, Box<RawValue>>> =
         match serde_json::from_slice::<HashMap<String, Box<RawValue>>>(body) {
@@ -34,11 +43,50 @@ pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
     let field = |map: &HashMap<String, Box<RawValue>>, key: &str| -> Value {
         map.get(key).and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null)
     };
-    let code = as_code(&field(&envelope, "code"));
-    let flagged = field(&envelope, "error").as_bool().unwrap_or(false);
-    let success = !flagged && code.map_or((200..300).contains(&http_status), |c| c == 200);
+    let code_field = field(&envelope, "code");
+    let error_field = field(&envelope, "error");
+    let code = as_code(&code_field);
+    // A `code` or `error` of another type is not a verdict we can read: never count it as success.
+    let bad_code = !code_field.is_null() && code.is_none();
+    let bad_error = !matches!(error_field, Value::Null | Value::Bool(_));
+    // A failure code still describes its error; anything else of the wrong type is no verdict at all.
+    if (bad_code || bad_error) && code.is_none_or(|c| c == 200) {
+        let (which, shown, expected) = if bad_code {
+            ("code", &code_field, "an integer such as 200")
+        } else {
+            ("error", &error_field, "true or false")
+        };
+        let mut error = Error::new(
+            Status::Protocol,
+            format!(
+                "HTTP {http_status}: the envelope's {which} is {} (expected {expected}); the reply cannot be \
+                 trusted",
+                excerpt(&shown.to_string())
+            ),
+        );
+        error.http_status = Some(http_status);
+        error.api_code = code;
+        return Err(error);
+    }
+    let flagged = error_field.as_bool();
+    // Success is exactly `error == false` and `code == 200`: an envelope missing either half is no verdict
+    // that a bonus update was applied.
+    let success = flagged == Some(false) && code == Some(200);
     if success {
         return Ok(envelope.remove("result").unwrap_or_else(null_raw));
+    }
+    if flagged != Some(true) && code.is_none_or(|c| c == 200) {
+        // Neither half says failure and one is missing: no verdict either way.
+        let mut error = Error::new(
+            Status::Protocol,
+            format!(
+                "HTTP {http_status}: the envelope lacks {}; the reply cannot be trusted",
+                if code.is_none() { "its code" } else { "its error flag" }
+            ),
+        );
+        error.http_status = Some(http_status);
+        error.api_code = code;
+        return Err(error);
     }
     let message = match field(&envelope, "message") {
         Value::String(s) if !s.trim().is_empty() => s.trim().to_owned(),
@@ -58,6 +106,36 @@ pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
     Err(error)
 }
 
+/// A 3xx: Passteam's API never redirects, and following one would turn a POST into a GET somewhere else
+/// whose reply would pass for the operation's. Only the host of `Location` is named (the rest may carry
+/// anything, a token included).
+pub fn redirect_error(http_status: u16, location: Option<&str>) -> Error {
+    let target = match location.map(location_host) {
+        Some(Some(host)) => format!("to host {host}"),
+        Some(None) => "to a relative or unreadable Location".to_owned(),
+        None => "without a Location".to_owned(),
+    };
+    let mut error = Error::new(
+        Status::Protocol,
+        format!(
+            "HTTP {http_status}: the server redirected {target}; redirects are never followed \
+             (check base_url: it must be the API's own address)"
+        ),
+    );
+    error.http_status = Some(http_status);
+    error.retryable = false;
+    error
+}
+
+/// `https://user:pw@host:8443/x?y` → `host:8443`.
+fn location_host(location: &str) -> Option<String> {
+    let rest = location.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let clean: String = host.chars().filter(|c| !c.is_control()).take(100).collect();
+    (!clean.is_empty()).then_some(clean)
+}
+
 fn null_raw() -> Box<RawValue> {
     RawValue::from_string("null".to_owned()).expect("null is JSON")
 }
@@ -68,11 +146,18 @@ fn is_envelope(map: &HashMap<String, Box<RawValue>>) -> bool {
         && (map.contains_key("result") || map.contains_key("message"))
 }
 
-/// `code` is a number, sometimes sent as a numeric string.
+/// `code` is an integer, sometimes sent as a string of digits ("200"); `500.0`, `"2e2"`, `"200abc"`,
+/// `" 200"`, `true` are not codes.
 fn as_code(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            s.parse().ok()
+        }
         _ => None,
     }
 }
@@ -80,10 +165,13 @@ fn as_code(v: &Value) -> Option<i64> {
 /// The error for a reply that carries a known message or code.
 fn classify(code: i64, message: &str) -> Error {
     if let Some((limit, window)) = parse_quota_message(message) {
-        return Error::new(Status::RateLimited, message)
+        let mut error = Error::new(Status::RateLimited, message)
             .with_detail("limit", Value::from(limit))
             .with_detail("window", Value::from(window))
             .retryable_as(true);
+        let window = if window == "day" { QuotaWindow::Day } else { QuotaWindow::Hour };
+        error.quota_refusal = Some(Refusal { limit, window });
+        return error;
     }
     let status = match code {
         401 | 403 => Status::Auth,
@@ -119,6 +207,15 @@ fn not_an_envelope(http_status: u16, body: &[u8]) -> Error {
     error
 }
 
+/// A short printable excerpt of a value the server sent.
+fn excerpt(text: &str) -> String {
+    let mut out: String = text.chars().take(40).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
 /// The start of a body, as one printable line.
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
@@ -148,23 +245,21 @@ pub fn parse_duplicated_cards(message: &str) -> Vec<String> {
 }
 
 /// `You can only make 30000 requests per hour` → `(30000, "hour")`.
+///
+/// Only the whole message counts (case aside, and a final `.` or `!`): a 409 that echoes a customer's
+/// value holding the same words is not a quota refusal.
 pub fn parse_quota_message(message: &str) -> Option<(u64, &'static str)> {
     const MARK: &str = "you can only make ";
-    let lower = message.to_ascii_lowercase();
-    let at = lower.find(MARK)?;
-    let rest = &lower[at + MARK.len()..];
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let limit = digits.parse().ok()?;
-    let tail = rest[digits.len()..].trim_start();
-    let tail = tail.strip_prefix("requests")?.trim_start();
-    let window = if tail.starts_with("per day") {
-        "day"
-    } else if tail.starts_with("per hour") {
-        "hour"
-    } else {
-        return None;
-    };
-    Some((limit, window))
+    let lower = message.trim().trim_end_matches(['.', '!']).trim_end().to_ascii_lowercase();
+    let rest = lower.strip_prefix(MARK)?;
+    let digits_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let limit = rest[..digits_len].parse().ok()?;
+    let tail = rest[digits_len..].strip_prefix(' ')?.strip_prefix("requests per ")?;
+    match tail {
+        "day" => Some((limit, "day")),
+        "hour" => Some((limit, "hour")),
+        _ => None,
+    }
 }
 
 trait Retryable {
@@ -209,6 +304,23 @@ mod tests {
         let e = interpret(200, &body(json!({"result": null, "message": "bad", "code": 200, "error": true})))
             .unwrap_err();
         assert_eq!(e.status, Status::Api);
+    }
+
+    #[test]
+    fn success_needs_both_halves_of_the_verdict() {
+        for doc in [
+            json!({"result": 1, "code": 200}),
+            json!({"result": 1, "error": false}),
+            json!({"result": 1, "code": "200abc", "error": false}),
+            json!({"result": 1, "code": 200, "error": "false"}),
+        ] {
+            let e = interpret(200, &body(doc.clone())).unwrap_err();
+            assert_eq!(e.status, Status::Protocol, "{doc}");
+        }
+        let e = interpret(404, &body(json!({"message": "no card", "code": 404}))).unwrap_err();
+        assert_eq!(e.status, Status::NotFound, "a failure code alone is a verdict");
+        let e = interpret(200, &body(json!({"message": "bad", "error": true}))).unwrap_err();
+        assert_eq!(e.status, Status::Api, "so is the error flag alone");
     }
 
     #[test]

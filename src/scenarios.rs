@@ -8,26 +8,57 @@
 //! **updateclient**: find the card (`cardId`, `cardCode`, or `templateId` + `find`), then `updatecard`
 //! with `values`; returns updatecard's result.
 
-use crate::client::Client;
 use crate::error::{Error, Outcome, Result, Status};
 use crate::methods::{self, Method};
 use crate::request::variable_key;
 use serde_json::{json, Map, Value};
 use std::time::Instant;
 
+/// What a scenario needs from the client: one operation of the table, with retries, within a deadline.
+/// A trait, so this module does not depend on the client (which depends on it to dispatch).
+pub(crate) trait Steps {
+    fn invoke(&self, method: &Method, params: &Map<String, Value>, deadline: Instant) -> Result<Value>;
+}
+
+/// The scenarios of the method table: dispatch on this is checked for exhaustiveness by the compiler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scenario {
+    IssueCard,
+    UpdateClient,
+}
+
+impl Scenario {
+    /// Every scenario (the test below checks it against the table's `Kind::Scenario` entries).
+    pub(crate) const ALL: [Scenario; 2] = [Scenario::IssueCard, Scenario::UpdateClient];
+
+    /// The table name of a scenario.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Scenario::IssueCard => "issuecard",
+            Scenario::UpdateClient => "updateclient",
+        }
+    }
+
+    /// The scenario of a table entry, if it is one.
+    pub(crate) fn of(method: &Method) -> Option<Scenario> {
+        Scenario::ALL.into_iter().find(|s| s.name() == method.name)
+    }
+}
+
 /// Runs a scenario entry of the method table.
 pub(crate) fn run(
-    client: &Client,
+    client: &impl Steps,
     method: &Method,
     params: &Map<String, Value>,
     deadline: Instant,
 ) -> Result<Value> {
+    let scenario = Scenario::of(method)
+        .ok_or_else(|| Error::internal(format!("scenario {} has no implementation", method.name)))?;
     // The table's parameter checks apply to scenarios too (types, one of the lookups).
     let params = crate::request::prepare(method, params)?;
-    match method.name {
-        "issuecard" => issue_card(client, &params, deadline),
-        "updateclient" => update_client(client, &params, deadline),
-        other => Err(Error::internal(format!("scenario {other} has no implementation"))),
+    match scenario {
+        Scenario::IssueCard => issue_card(client, &params, deadline),
+        Scenario::UpdateClient => update_client(client, &params, deadline),
     }
 }
 
@@ -78,7 +109,7 @@ fn pick_unique(values: &Map<String, Value>, named: Option<&str>) -> Result<(Stri
 }
 
 /// getcard, with "not found" as `None`.
-fn find_card(client: &Client, query: &Map<String, Value>, deadline: Instant) -> Result<Option<Value>> {
+fn find_card(client: &impl Steps, query: &Map<String, Value>, deadline: Instant) -> Result<Option<Value>> {
     match client.invoke(op("getcard"), query, deadline) {
         Ok(card) => Ok(Some(card)),
         Err(e) if e.status == Status::NotFound => Ok(None),
@@ -86,7 +117,7 @@ fn find_card(client: &Client, query: &Map<String, Value>, deadline: Instant) -> 
     }
 }
 
-fn issue_card(client: &Client, params: &Map<String, Value>, deadline: Instant) -> Result<Value> {
+fn issue_card(client: &impl Steps, params: &Map<String, Value>, deadline: Instant) -> Result<Value> {
     let unique = text(params, "uniqueVariable");
     let query = lookup(params, "values", unique.as_deref())?;
     if let Some(card) = find_card(client, &query, deadline)? {
@@ -129,7 +160,7 @@ fn issue_card(client: &Client, params: &Map<String, Value>, deadline: Instant) -
     }
 }
 
-fn update_client(client: &Client, params: &Map<String, Value>, deadline: Instant) -> Result<Value> {
+fn update_client(client: &impl Steps, params: &Map<String, Value>, deadline: Instant) -> Result<Value> {
     let card_id = match text(params, "cardId") {
         Some(id) => id,
         None => {
@@ -155,5 +186,19 @@ fn obj(v: Value) -> Map<String, Value> {
     match v {
         Value::Object(m) => m,
         _ => Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::methods::{Kind, METHODS};
+
+    #[test]
+    fn every_scenario_of_the_table_has_an_implementation() {
+        let table: Vec<&str> = METHODS.iter().filter(|m| m.kind == Kind::Scenario).map(|m| m.name).collect();
+        let ours: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(table, ours);
+        assert!(METHODS.iter().filter(|m| m.kind != Kind::Scenario).all(|m| Scenario::of(m).is_none()));
     }
 }

@@ -37,6 +37,32 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
+/// Checks every header value that comes from the config, so that no call can fail (or panic, inside
+/// ureq) on one later: the user agent and the token must be text an HTTP header can carry.
+pub fn check_header_values(config: &Config) -> Result<()> {
+    if !header_safe(&config.user_agent) {
+        return Err(Error::invalid_argument(
+            "config: user_agent holds a control character or non-ASCII text, which an HTTP header cannot carry",
+        ));
+    }
+    if let Some(token) = config.token.as_deref() {
+        // Visible ASCII only: a token pasted with Cyrillic look-alikes, a space or a line break is refused
+        // here, by name, instead of failing every call.
+        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::invalid_argument(
+                "config: token holds characters an HTTP header cannot carry (non-ASCII letters such as \
+                 Cyrillic, spaces or control characters); copy the token again from the Passteam account",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Printable ASCII and spaces/tabs: what `HeaderValue` accepts without surprises.
+fn header_safe(value: &str) -> bool {
+    value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+}
+
 /// Builds the agent every call of a client shares.
 pub fn build_agent(config: &Config) -> Result<Agent> {
     let mut tls = TlsConfig::builder();
@@ -87,6 +113,9 @@ pub fn build_agent(config: &Config) -> Result<Agent> {
     };
     let agent_config = Agent::config_builder()
         .http_status_as_error(false)
+        // Passteam's API never redirects; a followed 302/303 turns a POST into a GET elsewhere whose reply
+        // would pass for the operation's. A 3xx comes back as is and becomes an error (see exchange).
+        .max_redirects(0)
         .tls_config(tls.build())
         .proxy(proxy)
         .user_agent(config.user_agent.as_str())
@@ -117,6 +146,9 @@ pub struct Outgoing<'a> {
     pub fields: &'a [(String, String)],
     pub max_response_bytes: u64,
     pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    /// The call's whole budget, for messages.
+    pub call_timeout: Duration,
 }
 
 /// Sends one request and reads the whole reply, within `time_left`.
@@ -125,7 +157,15 @@ pub fn exchange(
     outgoing: &Outgoing<'_>,
     time_left: Duration,
 ) -> std::result::Result<Reply, Failure> {
-    let Outgoing { endpoint, token, params, fields, max_response_bytes, connect_timeout } = *outgoing;
+    let Outgoing { endpoint, token, params, fields, max_response_bytes, connect_timeout, .. } = *outgoing;
+    let host = host_of(&endpoint.url);
+    let cx = Context {
+        host: &host,
+        connect_timeout,
+        read_timeout: outgoing.read_timeout,
+        time_left,
+        call_timeout: outgoing.call_timeout,
+    };
     let mut url = endpoint.url.clone();
     let mut builder = http::Request::builder().method(endpoint.verb.as_str());
     if let Some(token) = token {
@@ -149,24 +189,24 @@ pub fn exchange(
                 url.push(if url.contains('?') { '&' } else { '?' });
                 url.push_str(&query);
             }
-            run(agent, builder.uri(url).body(()), time_left, connect_timeout)
+            run(agent, builder.uri(url).body(()), &cx)
         }
         BodyEncoding::Urlencoded => {
             let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
             let request =
                 builder.uri(url).header("Content-Type", "application/x-www-form-urlencoded").body(body);
-            run(agent, request, time_left, connect_timeout)
+            run(agent, request, &cx)
         }
         BodyEncoding::Json => {
             let body = serde_json::to_vec(params).unwrap_or_default();
             let request = builder.uri(url).header("Content-Type", "application/json").body(body);
-            run(agent, request, time_left, connect_timeout)
+            run(agent, request, &cx)
         }
         // A multipart body with no parts is malformed for many servers: send an empty form instead.
         BodyEncoding::Multipart if fields.is_empty() => {
             let request =
                 builder.uri(url).header("Content-Type", "application/x-www-form-urlencoded").body(Vec::new());
-            run(agent, request, time_left, connect_timeout)
+            run(agent, request, &cx)
         }
         BodyEncoding::Multipart => {
             let mut form = Form::new();
@@ -183,11 +223,19 @@ pub fn exchange(
                 delivery: Delivery::NotSent,
             })?;
             let request = builder.uri(url).header("Content-Type", content_type).body(body);
-            run(agent, request, time_left, connect_timeout)
+            run(agent, request, &cx)
         }
     };
     let mut response = response?;
     let status = response.status().as_u16();
+    if (300..400).contains(&status) {
+        let location = response.headers().get("location").map(|v| String::from_utf8_lossy(v.as_bytes()));
+        return Err(Failure {
+            error: crate::response::redirect_error(status, location.as_deref()),
+            // The server answered: whatever it did with the request is done, and unknown to us.
+            delivery: Delivery::MaybeSent,
+        });
+    }
     let body = response
         .body_mut()
         .with_config()
@@ -206,7 +254,7 @@ pub fn exchange(
                 delivery: Delivery::MaybeSent,
             },
             other => {
-                let mut f = failure(other);
+                let mut f = failure(other, &cx);
                 f.error.http_status = Some(status);
                 f.delivery = Delivery::MaybeSent;
                 f
@@ -218,9 +266,9 @@ pub fn exchange(
 fn run<B: ureq::AsSendBody>(
     agent: &Agent,
     request: http::Result<http::Request<B>>,
-    time_left: Duration,
-    connect_timeout: Duration,
+    cx: &Context<'_>,
 ) -> std::result::Result<http::Response<ureq::Body>, Failure> {
+    let (time_left, connect_timeout) = (cx.time_left, cx.connect_timeout);
     let request = request.map_err(|e| Failure {
         error: Error::invalid_argument(format!("cannot build the request: {e}")),
         delivery: Delivery::NotSent,
@@ -230,25 +278,92 @@ fn run<B: ureq::AsSendBody>(
         .timeout_global(Some(time_left))
         .timeout_connect(Some(connect_timeout.min(time_left)))
         .build();
-    agent.run(request).map_err(failure)
+    agent.run(request).map_err(|e| failure(e, cx))
+}
+
+/// The host (and port) of a URL, for messages: never its path or query.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority.rsplit('@').next().unwrap_or_default().to_owned()
+}
+
+/// What a failure message names: the host and the limits in force for this attempt.
+#[derive(Debug, Clone, Copy)]
+struct Context<'a> {
+    host: &'a str,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+    /// What was left of the call's deadline when this attempt started.
+    time_left: Duration,
+    /// The call's whole budget (timeout_ms, or the shorter per-call timeout).
+    call_timeout: Duration,
+}
+
+fn ms(d: Duration) -> u128 {
+    d.as_millis()
 }
 
 /// Maps a ureq error to our status, and to whether the request may have arrived.
-fn failure(e: ureq::Error) -> Failure {
+fn failure(e: ureq::Error, cx: &Context<'_>) -> Failure {
     use ureq::Error as U;
     use ureq::Timeout as T;
+    let host = cx.host;
     let (status, delivery, message) = match &e {
-        U::Timeout(phase @ (T::Resolve | T::Connect)) => {
-            (Status::Timeout, Delivery::NotSent, format!("timed out before connecting ({phase:?})"))
+        U::Timeout(T::Global | T::PerCall) => (
+            Status::Timeout,
+            Delivery::MaybeSent,
+            format!(
+                "the call's deadline passed waiting for {host} ({} ms left of its {} ms timeout_ms, retries \
+                 included); raise timeout_ms (or the per-call timeout) if Passteam is this slow",
+                ms(cx.time_left),
+                ms(cx.call_timeout)
+            ),
+        ),
+        U::Timeout(T::Resolve | T::Connect) => {
+            let limit = cx.connect_timeout.min(cx.time_left);
+            let why = if cx.time_left < cx.connect_timeout {
+                format!("the {} ms left of the call's timeout_ms", ms(cx.time_left))
+            } else {
+                format!("connect_timeout_ms, {} ms", ms(cx.connect_timeout))
+            };
+            (
+                Status::Timeout,
+                Delivery::NotSent,
+                format!(
+                    "could not connect to {host} within {} ms ({why}); nothing was sent: check the network, \
+                     a firewall or the proxy",
+                    ms(limit)
+                ),
+            )
         }
-        U::Timeout(phase) => {
-            (Status::Timeout, Delivery::MaybeSent, format!("timed out waiting for Passteam ({phase:?})"))
-        }
-        U::HostNotFound => {
-            (Status::Transport, Delivery::NotSent, "the host name could not be resolved (DNS)".to_owned())
-        }
+        U::Timeout(T::RecvResponse | T::RecvBody | T::PerRead) => (
+            Status::Timeout,
+            Delivery::MaybeSent,
+            format!(
+                "{host} did not answer within read_timeout_ms ({} ms); the request may have arrived: raise \
+                 read_timeout_ms if replies are this slow",
+                ms(cx.read_timeout)
+            ),
+        ),
+        U::Timeout(phase) => (
+            Status::Timeout,
+            Delivery::MaybeSent,
+            format!(
+                "sending the request to {host} timed out ({phase:?}, {} ms left of the call)",
+                ms(cx.time_left)
+            ),
+        ),
+        U::HostNotFound => (
+            Status::Transport,
+            Delivery::NotSent,
+            format!(
+                "the host name {host} could not be resolved (DNS); nothing was sent: check base_url's \
+                 spelling, the network connection and the DNS server"
+            ),
+        ),
         U::ConnectionFailed => {
-            (Status::Transport, Delivery::NotSent, "could not connect to the server".to_owned())
+            (Status::Transport, Delivery::NotSent, format!("could not connect to {host}; nothing was sent"))
         }
         U::Io(io)
             if matches!(
@@ -256,14 +371,26 @@ fn failure(e: ureq::Error) -> Failure {
                 std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::AddrNotAvailable
             ) =>
         {
-            (Status::Transport, Delivery::NotSent, format!("could not connect to the server: {io}"))
+            (
+                Status::Transport,
+                Delivery::NotSent,
+                format!("could not connect to {host}: {io}; nothing was sent"),
+            )
         }
-        U::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
-            (Status::Timeout, Delivery::MaybeSent, format!("timed out waiting for Passteam: {io}"))
+        U::Io(io) if tls_error(io).is_some() => {
+            let tls = tls_error(io).expect("checked");
+            return tls_failure(tls, host);
         }
-        U::Io(io) => (Status::Transport, Delivery::MaybeSent, format!("the connection broke: {io}")),
-        U::Tls(what) => (Status::Transport, Delivery::NotSent, format!("TLS failed: {what}")),
-        U::Rustls(err) => (Status::Transport, Delivery::NotSent, format!("TLS failed: {err}")),
+        U::Rustls(tls) => return tls_failure(tls, host),
+        U::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => (
+            Status::Timeout,
+            Delivery::MaybeSent,
+            format!("{host} did not answer in time ({io}); the request may have arrived"),
+        ),
+        U::Io(io) => {
+            (Status::Transport, Delivery::MaybeSent, format!("the connection to {host} broke: {io}"))
+        }
+        U::Tls(what) => (Status::Transport, Delivery::NotSent, format!("TLS with {host} failed: {what}")),
         U::Pem(err) => (Status::Transport, Delivery::NotSent, format!("TLS certificates: {err}")),
         U::ConnectProxyFailed(why) => {
             (Status::Transport, Delivery::NotSent, format!("the proxy refused the connection: {why}"))
@@ -279,16 +406,52 @@ fn failure(e: ureq::Error) -> Failure {
         U::RequireHttpsOnly(_) | U::TlsRequired => {
             (Status::InvalidArgument, Delivery::NotSent, "https is required for this host".to_owned())
         }
-        U::Protocol(err) => (Status::Protocol, Delivery::MaybeSent, format!("the server broke HTTP: {err}")),
+        U::Protocol(err) => (Status::Protocol, Delivery::MaybeSent, format!("{host} broke HTTP: {err}")),
         U::LargeResponseHeader(..) => {
             (Status::Protocol, Delivery::MaybeSent, "the reply's headers are too large".to_owned())
         }
-        U::TooManyRedirects | U::RedirectFailed => {
-            (Status::Protocol, Delivery::MaybeSent, "too many or broken redirects".to_owned())
-        }
-        other => (Status::Transport, Delivery::MaybeSent, format!("HTTP failure: {other}")),
+        U::TooManyRedirects | U::RedirectFailed => (
+            Status::Protocol,
+            Delivery::MaybeSent,
+            "the server redirected; redirects are never followed".to_owned(),
+        ),
+        other => (Status::Transport, Delivery::MaybeSent, format!("HTTP failure with {host}: {other}")),
     };
     let mut error = Error::new(status, message);
     error.retryable = matches!(status, Status::Transport | Status::Timeout);
     Failure { error, delivery }
+}
+
+/// The rustls error inside an I/O error (ureq reports a failed handshake as one).
+fn tls_error(io: &std::io::Error) -> Option<&rustls::Error> {
+    io.get_ref()?.downcast_ref::<rustls::Error>()
+}
+
+/// A failed TLS handshake: nothing was sent, and sending again cannot help.
+fn tls_failure(tls: &rustls::Error, host: &str) -> Failure {
+    use rustls::CertificateError as C;
+    let what = match tls {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            C::UnknownIssuer => {
+                "its certificate is not signed by an authority this client trusts (unknown issuer)"
+            }
+            C::Expired | C::ExpiredContext { .. } => "its certificate has expired",
+            C::NotValidYet | C::NotValidYetContext { .. } => {
+                "its certificate is not valid yet (check the clock)"
+            }
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                "its certificate is not valid for this host name (wrong name)"
+            }
+            C::Revoked => "its certificate is revoked",
+            _ => "its certificate was refused",
+        },
+        _ => "the TLS handshake failed",
+    };
+    let message = format!(
+        "TLS with {host} failed: {what} ({tls}); nothing was sent. If {host} uses a private CA, set \
+         ca_bundle to its PEM file, or tls_roots to \"system\" to trust the OS's store"
+    );
+    let mut error = Error::new(Status::Transport, message);
+    error.retryable = false;
+    Failure { error, delivery: Delivery::NotSent }
 }

@@ -304,13 +304,32 @@ proptest! {
     fn quota_limits_are_recovered(
         limit in any::<u64>(),
         window in prop::sample::select(vec!["hour", "day"]),
-        prefix in "[A-Za-z ,:]{0,20}",
-        suffix in "[.!]?( [A-Za-z ]{0,20})?",
+        prefix in "[ \t\n]{0,3}",
+        suffix in "[.!]?[ \n]{0,3}",
         upper in any::<bool>(),
     ) {
         let mark = if upper { "YOU CAN ONLY MAKE" } else { "You can only make" };
         let message = format!("{prefix}{mark} {limit} requests per {window}{suffix}");
         prop_assert_eq!(response::parse_quota_message(&message), Some((limit, window)));
+    }
+
+    // Only the whole message is a quota refusal: the same words echoed inside another message (a
+    // customer's value in a 409) are not (issue 9, defect 2).
+    #[test]
+    fn quota_words_inside_another_message_are_not_a_refusal(
+        limit in any::<u64>(),
+        window in prop::sample::select(vec!["hour", "day"]),
+        prefix in "[A-Za-z(,:][A-Za-z ,:()]{0,20}",
+        suffix in "[A-Za-z ()]{0,20}[A-Za-z()]",
+        which in 0..3usize,
+    ) {
+        let quota = format!("You can only make {limit} requests per {window}");
+        let message = match which {
+            0 => format!("{prefix} {quota}"),
+            1 => format!("{quota} {suffix}"),
+            _ => format!("{prefix} ({quota}) {suffix}"),
+        };
+        prop_assert_eq!(response::parse_quota_message(&message), None, "{}", message);
     }
 
     #[test]

@@ -41,7 +41,10 @@ pub(crate) unsafe fn text_arg<'a>(ptr: *const c_char, name: &str) -> Result<&'a 
     })
 }
 
-/// Reads a JSON-object argument: NULL and "" mean `{}`.
+/// The longest params or config text an export parses.
+const MAX_JSON_ARG_BYTES: usize = 2 << 20;
+
+/// Reads a JSON-object argument: NULL and "" mean `{}`; more than 2 MiB is `Validation`.
 ///
 /// # Safety
 /// As [`text_arg`].
@@ -50,6 +53,14 @@ pub(crate) unsafe fn json_object_arg(ptr: *const c_char, name: &str) -> Result<V
         return Ok(Value::Object(Default::default()));
     }
     let text = text_arg(ptr, name)?;
+    // Bounded before parsing: a million keys would take longer to parse than a short timeout_ms, and the
+    // core refuses params over 1 MiB of text anyway (request.rs).
+    if text.len() > MAX_JSON_ARG_BYTES {
+        return Err(Error::validation(
+            name,
+            format!("{name} is {} bytes of JSON; at most {MAX_JSON_ARG_BYTES} are accepted", text.len()),
+        ));
+    }
     crate::json_text::json_object(text, name).map(Value::Object)
 }
 

@@ -76,14 +76,17 @@ pub unsafe extern "C" fn passteam_client_new(
     });
     match made {
         Ok(client) => {
-            *out_client = Box::into_raw(Box::new(PassteamClient { inner: client }));
+            *out_client = PassteamClient::into_raw(client);
             0
         }
         Err(e) => deliver::<Value>(Err(e), out_error_json),
     }
 }
 
-/// Frees a client. NULL is a no-op. No call on the client may be running or follow.
+/// Frees a client. NULL is a no-op. It may be called while other threads' calls on this client are
+/// still running: they finish normally (with their results) and the client's memory is released when
+/// the last of them returns. No call may start after passteam_client_free has been called, and the
+/// pointer must not be used again.
 ///
 /// # Safety
 /// client is NULL or a pointer returned by passteam_client_new and not yet freed.
@@ -91,7 +94,7 @@ pub unsafe extern "C" fn passteam_client_new(
 pub unsafe extern "C" fn passteam_client_free(client: *mut PassteamClient) {
     if !client.is_null() {
         let _ = guarded(|| {
-            drop(Box::from_raw(client));
+            PassteamClient::release(client);
             Ok(())
         });
     }
@@ -102,6 +105,10 @@ pub unsafe extern "C" fn passteam_client_free(client: *mut PassteamClient) {
 /// method: the operation's name, case-insensitive ("getCard", "getcard", "get_card"); see
 /// passteam_methods_json for the list. params_json: a JSON object, NULL or "" = {}. Variables go in
 /// "values", with or without the % signs: {"templateId": "...", "values": {"PHONE": "+79990000000"}}.
+/// Params are bounded before anything is sent: at most 2 MiB of JSON text, 10 000 values, 16 levels and
+/// 1 MiB of keys and strings (PASSTEAM_ERR_VALIDATION otherwise). A reply nested deeper than 128 levels
+/// or holding more than 1 000 000 JSON values is PASSTEAM_ERR_PROTOCOL, as is a 3xx redirect (never
+/// followed).
 ///
 /// *out_json always receives a document the caller frees with passteam_string_free: on PASSTEAM_OK the
 /// envelope's `result` as JSON; otherwise the error object {"status", "name", "message", "http_status",
@@ -150,7 +157,8 @@ unsafe fn call_named(
     params_json: *const c_char,
     timeout: Option<Duration>,
 ) -> crate::Result<Box<RawValue>> {
-    let client = client.as_ref().ok_or_else(|| Error::invalid_argument("client is NULL"))?;
+    // Held for the whole call: a concurrent passteam_client_free waits for it (see PassteamClient).
+    let client = PassteamClient::enter(client)?;
     let params = json_object_arg(params_json, "params_json")?;
     client.inner.call_json(method, params, timeout)
 }

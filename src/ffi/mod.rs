@@ -12,6 +12,8 @@ pub use exports::*;
 pub use operations::*;
 
 use std::os::raw::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Success.
 pub const PASSTEAM_OK: i32 = 0;
@@ -46,9 +48,44 @@ pub const PASSTEAM_ABI_VERSION_MAJOR: u32 = 1;
 pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 2;
 
 /// An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
-/// All functions may be called concurrently on one client from any number of threads.
+/// All functions may be called concurrently on one client from any number of threads, and
+/// passteam_client_free may be called while calls on it are still running: those calls finish normally
+/// and the client's memory is released when the last of them returns. No call may start after
+/// passteam_client_free has been called.
 pub struct PassteamClient {
     pub(crate) inner: crate::Client,
+    /// Set by the first passteam_client_free: a second one is then a no-op while calls keep the client.
+    freed: AtomicBool,
+}
+
+impl PassteamClient {
+    /// A client handed to C: reference-counted, so a concurrent free waits for the calls in flight.
+    pub(crate) fn into_raw(inner: crate::Client) -> *mut PassteamClient {
+        Arc::into_raw(Arc::new(PassteamClient { inner, freed: AtomicBool::new(false) })).cast_mut()
+    }
+
+    /// Holds the client for the length of one call (the first thing every call does).
+    ///
+    /// # Safety
+    /// `ptr` is NULL or a pointer from [`PassteamClient::into_raw`] whose free has not completed.
+    pub(crate) unsafe fn enter(ptr: *const PassteamClient) -> crate::Result<Arc<PassteamClient>> {
+        if ptr.is_null() {
+            return Err(crate::Error::invalid_argument("client is NULL"));
+        }
+        Arc::increment_strong_count(ptr);
+        Ok(Arc::from_raw(ptr))
+    }
+
+    /// Drops the owner's reference; the memory goes with the last call in flight.
+    ///
+    /// # Safety
+    /// As [`PassteamClient::enter`].
+    pub(crate) unsafe fn release(ptr: *mut PassteamClient) {
+        if ptr.is_null() || (*ptr).freed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        drop(Arc::from_raw(ptr.cast_const()));
+    }
 }
 
 // Keep the C int and our i32 statuses the same width on every platform we build for.

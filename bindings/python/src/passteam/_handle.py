@@ -1,8 +1,8 @@
 """The native client handle: creation, calls that take and free the returned strings, and a safe close.
 
-The C ABI allows many concurrent calls on one client, but ``passteam_client_free`` must not run while a
-call is in flight or before one starts. ``Handle`` counts the calls in flight: ``close()`` refuses new
-calls, waits for the running ones, then frees. Garbage collection frees a client nobody closed (through
+The C ABI allows many concurrent calls on one client, and ``passteam_client_free`` during calls in flight
+(they finish first), but no call may start after it. ``Handle`` counts the calls in flight: ``close()``
+refuses new calls, waits for the running ones, then frees. Garbage collection frees a client nobody closed (through
 ``weakref.finalize``, which never holds the Python object alive); no call can be in flight then, since
 a running call keeps its client referenced.
 """

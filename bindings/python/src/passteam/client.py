@@ -15,6 +15,7 @@ from typing import Any, Callable, Generator, Mapping, Optional, TypeVar, cast
 
 from ._handle import Handle, timeout_to_ms
 from ._names import to_camel
+from .errors import ERR_INVALID_JSON, ERR_PROTOCOL, InvalidJsonError, ProtocolError
 from .types import Card, DeleteResult, IssueResult, Page, Template, UpdateResult
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -141,8 +142,12 @@ class Client:
         return self._handle.call(method, params_json, timeout)
 
     def _invoke(self, method: str, params: Mapping[str, Any], timeout: Optional[float]) -> Any:
-        text = self._handle.call(method, json.dumps(params, ensure_ascii=False, separators=(",", ":")), timeout)
-        return json.loads(text)
+        try:
+            params_json = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
+        except (RecursionError, ValueError) as exc:
+            # Nested too deep, or circular: a caller's mistake, reported like any other bad params.
+            raise InvalidJsonError(f"params cannot be sent as JSON: {exc}", {"status": ERR_INVALID_JSON}) from None
+        return _decode_result(method, self._handle.call(method, params_json, timeout))
 
     # -- pagination -------------------------------------------------------------------------------
 
@@ -386,3 +391,15 @@ def next_page(current: int, result: Mapping[str, Any]) -> Optional[int]:
 
 def _deprecated(name: str, instead: str) -> None:
     warnings.warn(f"{name} is deprecated by Passteam; use {instead}", DeprecationWarning, stacklevel=3)
+
+
+def _decode_result(method: str, text: str) -> Any:
+    """The result's JSON text as Python values. The core already refuses replies nested deeper than 128
+    levels; this only keeps a decoder failure (a deep call stack, a broken text) a :class:`PassteamError`
+    rather than a bare ``RecursionError``."""
+    try:
+        return json.loads(text)
+    except (RecursionError, ValueError) as exc:
+        raise ProtocolError(
+            f"{method}: the result cannot be decoded: {type(exc).__name__}", {"status": ERR_PROTOCOL}
+        ) from None

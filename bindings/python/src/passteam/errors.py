@@ -189,7 +189,7 @@ def error_from_json(status: int, text: Optional[str]) -> PassteamError:
     """Builds the exception for a failed call from its status and the library's error object text."""
     try:
         doc = json.loads(text) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         doc = {}
     if not isinstance(doc, dict):
         doc = {}
