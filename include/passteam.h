@@ -93,7 +93,7 @@
 /**
  * Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
  */
-#define PASSTEAM_ABI_VERSION_MINOR 2
+#define PASSTEAM_ABI_VERSION_MINOR 4
 
 /**
  * An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
@@ -107,6 +107,52 @@ typedef struct PassteamClient PassteamClient;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Runs many operations on one client with bounded concurrency and answers them in input order.
+ *
+ * requests_json: a JSON array of {"method": "updatecard", "params": {...}} (at most 100000 items).
+ * options_json: NULL, "" or a JSON object: "concurrency" (items in flight at once, 1-64, default 4) and
+ * "timeout_ms" (the whole batch's deadline: items not started by then answer PASSTEAM_ERR_TIMEOUT and
+ * are not sent; 0 or absent = none; each item also keeps the client's own timeout_ms).
+ *
+ * Every item goes through the same path as passteam_call (retries, the request budget shared with
+ * every other call of the client, exactly-once issuecard); a failing item never stops the others.
+ * On PASSTEAM_OK *out_json is an array with one entry per request, in the same order:
+ * {"status": 0, "result": ...} or {"status": N, "error": {the error object}}. The batch itself fails
+ * (with the error object in *out_json) only when requests_json is not a JSON array, is too long, or the
+ * options are wrong. A NULL out_json is PASSTEAM_ERR_INVALID_ARGUMENT and nothing runs. Free *out_json
+ * with passteam_string_free.
+ *
+ * # Safety
+ * client is NULL or a live client; requests_json and options_json are NULL or NUL-terminated strings;
+ * out_json is NULL or writable.
+ */
+int32_t passteam_call_batch(const struct PassteamClient *client,
+                            const char *requests_json,
+                            const char *options_json,
+                            char **out_json);
+
+/**
+ * Diagnoses the way from this machine to Passteam with the client's config: DNS resolution of the host,
+ * the proxy in use (config and environment), TCP connect time to each address, the TLS handshake and
+ * certificate chain against the client's trust store (tls_roots, ca_bundle), the token (one
+ * getlisttemplates call, which counts against the request budget), clock skew from the reply's Date
+ * header, the request budget (used and left this hour and day, a pause in force), and the library's
+ * version, ABI and platform with the config in force (token masked). Bounded: it returns within about ten
+ * seconds whatever the network does; nothing is sent with the token over a refused certificate.
+ *
+ * Returns PASSTEAM_OK when the diagnosis ran (whatever it found), with *out_json set to
+ * {"ok": bool (no check failed), "worst": "ok"|"warning"|"failed", "elapsed_ms": n,
+ *  "checks": [{"name", "status": "ok"|"warning"|"failed", "figure", "advice", "details": {...}}]}.
+ * A NULL client is PASSTEAM_ERR_INVALID_ARGUMENT (with the error object in *out_json); a NULL out_json is
+ * PASSTEAM_ERR_INVALID_ARGUMENT and nothing runs. Free *out_json with passteam_string_free.
+ *
+ * # Safety
+ * client is NULL or a live client; out_json is NULL or writable.
+ */
+int32_t passteam_diagnose(const struct PassteamClient *client,
+                          char **out_json);
 
 /**
  * The library version, e.g. "0.1.0". The string is static: do not free it.
@@ -220,7 +266,7 @@ const char *passteam_methods_json(void);
 /**
  * The config schema as a static JSON object: {"keys": [{"name", "type", "expected", "doc"}],
  * "endpoint_keys": [...]}, every key passteam_client_new accepts. Bindings compare their config fields
- * with it. The string is static: do not free it. (ABI 1.2.)
+ * with it. The string is static: do not free it. (ABI 1.4.)
  */
 const char *passteam_config_schema_json(void);
 

@@ -60,6 +60,22 @@ impl Client {
         &self.config
     }
 
+    /// The request budget (for diagnostics).
+    pub(crate) fn quota(&self) -> &Quota {
+        &self.quota
+    }
+
+    /// The shared agent (for diagnostics, which reads reply headers the call path does not keep).
+    pub(crate) fn agent(&self) -> &ureq::Agent {
+        &self.agent
+    }
+
+    /// Diagnoses the way to Passteam: DNS, proxy, TCP, TLS, the token, the clock, the request budget and the
+    /// library, each with what it measured and one line of advice (see [`crate::diagnose`]).
+    pub fn diagnose(&self) -> crate::diagnose::Report {
+        crate::diagnose::diagnose(self)
+    }
+
     /// Requests left in the hourly and daily budget (`None` where no budget is set).
     pub fn quota_remaining(&self) -> (Option<u64>, Option<u64>) {
         self.quota.remaining()

@@ -25,13 +25,19 @@
 //! # Ok::<(), passteam::Error>(())
 //! ```
 
-// The public surface: the client, its config, errors, the method table and the models. Everything else is
-// an implementation detail (pub(crate)), free to change without a semver break.
+// The public surface: the client, its config, errors, the method table and the models (with the batch
+// and diagnosis results). Everything else is an implementation detail (pub(crate)), free to change
+// without a semver break.
+pub mod batch;
+#[doc(hidden)]
+pub mod bench_support;
 mod client;
 /// `Client::get_card` and the other typed functions, generated from the method table.
 mod client_operations;
 pub mod config;
 mod config_json;
+mod connector;
+pub mod diagnose;
 pub mod error;
 /// The C ABI (`include/passteam.h`). Public so Rust tests can call the exports directly; Rust users
 /// want [`Client`].
@@ -41,6 +47,7 @@ mod json_text;
 pub(crate) mod log;
 pub mod methods;
 pub mod models;
+mod multipart;
 mod pagination;
 pub(crate) mod quota;
 pub(crate) mod redact;

@@ -222,6 +222,41 @@ impl Quota {
         }
         (left[0], left[1])
     }
+
+    /// What the budget looks like now, for diagnostics: per window (hour, day) the requests used and the
+    /// limit in force, and the pause the server's refusals impose, if any.
+    pub(crate) fn snapshot(&self) -> QuotaSnapshot {
+        let now = Instant::now();
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut windows = [(0, 0); 2];
+        for (i, w) in state.windows.iter_mut().enumerate() {
+            w.roll(now);
+            windows[i] = (w.used, w.limit);
+        }
+        let r = &state.refusals;
+        let pause = r.until.filter(|u| *u > now).map(|u| u - now);
+        QuotaSnapshot {
+            hour: windows[0],
+            day: windows[1],
+            paused_for: pause,
+            refusals_in_a_row: r.streak,
+            server_limit: (r.streak > 0).then_some((r.limit, r.window)),
+        }
+    }
+}
+
+/// The budget at one moment (see [`Quota::snapshot`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct QuotaSnapshot {
+    /// (used, limit) in the current hour; a limit of 0 means no budget.
+    pub hour: (u64, u64),
+    /// (used, limit) in the current day.
+    pub day: (u64, u64),
+    /// The pause in force after the server's refusals.
+    pub paused_for: Option<Duration>,
+    pub refusals_in_a_row: u32,
+    /// The limit the server's last refusal stated, and its window.
+    pub server_limit: Option<(u64, &'static str)>,
 }
 
 #[cfg(test)]

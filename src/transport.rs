@@ -11,7 +11,6 @@ use serde_json::{Map, Value};
 use std::time::Duration;
 use ureq::http::{self, HeaderValue};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
-use ureq::unversioned::multipart::Form;
 use ureq::Agent;
 
 /// Whether a failed request may have been seen by the server.
@@ -128,11 +127,20 @@ pub fn build_agent(config: &Config) -> Result<Agent> {
         // (a stale one would turn a createcard into an "outcome unknown").
         .max_idle_age(Duration::from_secs(10))
         .build();
-    Ok(Agent::with_parts(
-        agent_config,
-        ureq::unversioned::transport::DefaultConnector::default(),
-        crate::resolver::CachingResolver::default(),
-    ))
+    let resolver = crate::resolver::CachingResolver::default();
+    // SOCKS proxies need ureq's default chain; everything else runs on the lean TCP transport (one write
+    // per request, one poll per liveness probe: see connector.rs), with TLS and CONNECT proxies on top.
+    let socks = config.proxy.as_deref().is_some_and(|p| p.to_ascii_lowercase().starts_with("socks"));
+    Ok(if socks {
+        Agent::with_parts(agent_config, ureq::unversioned::transport::DefaultConnector::default(), resolver)
+    } else {
+        use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
+        let chain =
+            ().chain(ConnectProxyConnector::default())
+                .chain(crate::connector::LeanTcpConnector)
+                .chain(RustlsConnector::default());
+        Agent::with_parts(agent_config, chain, resolver)
+    })
 }
 
 /// One request, ready to send: where, with what, and within which limits. Built once per call and sent
@@ -209,19 +217,8 @@ pub fn exchange(
             run(agent, request, &cx)
         }
         BodyEncoding::Multipart => {
-            let mut form = Form::new();
-            for (name, value) in fields {
-                form = form.text(name, value);
-            }
-            // ureq sets this header only on its own request builder, not on an http::Request we run.
-            let content_type = format!("multipart/form-data; boundary={}", form.boundary());
-            // Rendered into one buffer: streamed, the parts leave as several small TCP writes (and packets).
-            let mut body =
-                Vec::with_capacity(256 + fields.iter().map(|(k, v)| k.len() + v.len() + 96).sum::<usize>());
-            std::io::Read::read_to_end(&mut form, &mut body).map_err(|e| Failure {
-                error: Error::internal(format!("cannot encode the form: {e}")),
-                delivery: Delivery::NotSent,
-            })?;
+            // One buffer, one write; the boundary costs no system call (see multipart.rs).
+            let (body, content_type) = crate::multipart::render(fields);
             let request = builder.uri(url).header("Content-Type", content_type).body(body);
             run(agent, request, &cx)
         }

@@ -110,3 +110,23 @@ func nativeDebugPanic() (int, []byte) {
 	status := int(C.passteam_debug_panic(&out))
 	return status, takeString(out)
 }
+
+// nativeDiagnose runs the library's diagnostics (ABI 1.2) and returns the status and the report or
+// the error object.
+func nativeDiagnose(client nativeClient) (int, []byte) {
+	var out *C.char
+	status := int(C.passteam_diagnose(client, &out))
+	return status, takeString(out)
+}
+
+// nativeCallBatch runs passteam_call_batch (ABI 1.3) and returns the status and the answer or the
+// error object.
+func nativeCallBatch(client nativeClient, requests, options []byte) (int, []byte) {
+	cRequests := C.CString(string(requests))
+	defer C.free(unsafe.Pointer(cRequests))
+	cOptions := C.CString(string(options))
+	defer C.free(unsafe.Pointer(cOptions))
+	var out *C.char
+	status := int(C.passteam_call_batch(client, cRequests, cOptions, &out))
+	return status, takeString(out)
+}

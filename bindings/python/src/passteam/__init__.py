@@ -33,7 +33,7 @@ from .errors import (
     ValidationError,
     error_from_json,
 )
-from .types import Card, IssueResult, Page, Template, UpdateResult
+from .types import Card, Diagnosis, DiagnosisCheck, IssueResult, Page, Template, UpdateResult
 
 __all__ = [
     "Client",
@@ -56,6 +56,8 @@ __all__ = [
     "Template",
     "IssueResult",
     "UpdateResult",
+    "Diagnosis",
+    "DiagnosisCheck",
     "version",
     "abi_version",
     "status_name",

@@ -85,6 +85,38 @@ class Handle:
             raise error_from_json(status, text)
         return text if text is not None else "null"
 
+    def call_batch(self, requests_json: str, options_json: str) -> str:
+        """Runs ``passteam_call_batch`` and returns its JSON answer (one entry per request)."""
+        lib = self._lib
+        if lib.call_batch is None:
+            raise NotImplementedError(f"{lib.path} predates passteam_call_batch (ABI 1.3); update libpassteam")
+        out = ctypes.c_void_p()
+        ptr = self._enter()
+        try:
+            status = lib.call_batch(ptr, requests_json.encode("utf-8"), options_json.encode("utf-8"), ctypes.byref(out))
+        finally:
+            self._leave()
+            text = lib.take_string(out)
+        if status != OK:
+            raise error_from_json(status, text)
+        return text if text is not None else "[]"
+
+    def diagnose(self) -> str:
+        """Runs ``passteam_diagnose`` and returns its JSON document."""
+        lib = self._lib
+        if lib.diagnose is None:
+            raise NotImplementedError(f"{lib.path} predates passteam_diagnose (ABI 1.2); update libpassteam")
+        out = ctypes.c_void_p()
+        ptr = self._enter()
+        try:
+            status = lib.diagnose(ptr, ctypes.byref(out))
+        finally:
+            self._leave()
+            text = lib.take_string(out)
+        if status != OK:
+            raise error_from_json(status, text)
+        return text if text is not None else "null"
+
     def close(self) -> None:
         """Refuses new calls, waits for the running ones, frees the client. Idempotent."""
         with self._cond:

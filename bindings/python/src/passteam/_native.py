@@ -84,9 +84,21 @@ class Library:
         )
         self.string_free = _declare(cdll.passteam_string_free, [ctypes.c_void_p], None)
         self.debug_panic = _declare(cdll.passteam_debug_panic, [_c_char_pp], ctypes.c_int32)
+        # ABI 1.3: an older library lacks it, and Client.call_batch says so.
+        batch = getattr(cdll, "passteam_call_batch", None)
+        self.call_batch = (
+            None
+            if batch is None
+            else _declare(batch, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, _c_char_pp], ctypes.c_int32)
+        )
+        # ABI 1.2: a library of an older minor lacks it, and Client.diagnose says so.
+        diagnose = getattr(cdll, "passteam_diagnose", None)
+        self.diagnose = (
+            None if diagnose is None else _declare(diagnose, [ctypes.c_void_p, _c_char_pp], ctypes.c_int32)
+        )
 
         self.methods: list[dict[str, Any]] = json.loads(self.methods_json().decode("utf-8"))
-        # The config schema (ABI 1.2): every key Client(**config) accepts, with its JSON type.
+        # The config schema (ABI 1.4): every key Client(**config) accepts, with its JSON type.
         schema = getattr(cdll, "passteam_config_schema_json", None)
         self.config_schema: Optional[dict[str, Any]] = (
             json.loads(_declare(schema, [], ctypes.c_char_p)().decode("utf-8")) if schema is not None else None

@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import json
 import warnings
-from typing import Any, Callable, Generator, Mapping, Optional, TypeVar, cast
+from typing import Any, Callable, Generator, Iterable, Mapping, Optional, TypeVar, cast
 
 from ._handle import Handle, timeout_to_ms
 from ._names import to_camel
-from .errors import ERR_INVALID_JSON, ERR_PROTOCOL, InvalidJsonError, ProtocolError
-from .types import Card, DeleteResult, IssueResult, Page, Template, UpdateResult
+from .errors import ERR_INVALID_JSON, ERR_PROTOCOL, InvalidJsonError, ProtocolError, error_from_json
+from .types import Card, DeleteResult, Diagnosis, IssueResult, Page, Template, UpdateResult
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -148,6 +148,55 @@ class Client:
             # Nested too deep, or circular: a caller's mistake, reported like any other bad params.
             raise InvalidJsonError(f"params cannot be sent as JSON: {exc}", {"status": ERR_INVALID_JSON}) from None
         return _decode_result(method, self._handle.call(method, params_json, timeout))
+
+    # -- bulk calls -------------------------------------------------------------------------------
+
+    def call_batch(
+        self,
+        requests: Iterable[tuple[str, Mapping[str, Any]] | Mapping[str, Any]],
+        *,
+        concurrency: Optional[int] = None,
+        timeout: Optional[float] = None,
+    ) -> list[Any]:
+        """Runs many operations on this client's pool, ``concurrency`` at a time (default 4), and returns one
+        entry per request in the same order: the result, or the :class:`PassteamError` that item raised
+        (returned, not raised, like ``asyncio.gather(return_exceptions=True)``), so one failing item never
+        stops the others.
+
+        ``requests`` are ``(method, params)`` pairs or ``{"method": ..., "params": ...}`` dicts (wire names).
+        ``timeout`` (seconds) bounds the whole batch: items not started by then are not sent and come back
+        as :class:`PassteamTimeout`.
+        """
+        items = []
+        for request in requests:
+            if isinstance(request, tuple):
+                method, params = request
+                items.append({"method": method, "params": dict(params or {})})
+            else:
+                items.append(dict(request))
+        options: dict[str, Any] = {}
+        if concurrency is not None:
+            options["concurrency"] = concurrency
+        if timeout is not None:
+            options["timeout_ms"] = timeout_to_ms(timeout)
+        text = self._handle.call_batch(
+            json.dumps(items, ensure_ascii=False, separators=(",", ":")), json.dumps(options)
+        )
+        return [
+            entry["result"] if entry["status"] == 0 else error_from_json(entry["status"], json.dumps(entry["error"]))
+            for entry in json.loads(text)
+        ]
+
+    # -- diagnostics ------------------------------------------------------------------------------
+
+    def diagnose(self) -> Diagnosis:
+        """Checks the way to Passteam (DNS, proxy, TCP, TLS, the token, the clock, the request budget, the
+        library) and returns the report; it takes a few seconds at most, whatever the network does.
+
+        ``report["ok"]`` is false when a check failed; each of ``report["checks"]`` has ``name``,
+        ``status`` (``"ok"``, ``"warning"``, ``"failed"``), ``figure``, ``advice`` and ``details``.
+        """
+        return json.loads(self._handle.diagnose())
 
     # -- pagination -------------------------------------------------------------------------------
 

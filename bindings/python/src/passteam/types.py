@@ -91,3 +91,22 @@ class DeleteResult(TypedDict, total=False):
     ok: int
     err: Optional[str]
     errmsg: Optional[str]
+
+
+class DiagnosisCheck(TypedDict):
+    """One check of :meth:`passteam.Client.diagnose`."""
+
+    name: str  #: dns, proxy, tcp, tls, token, clock, quota, outbox, library
+    status: str  #: "ok", "warning" or "failed"
+    figure: str  #: what was measured, in a few words
+    advice: str  #: one line saying what to do
+    details: dict[str, Any]
+
+
+class Diagnosis(TypedDict):
+    """The report of :meth:`passteam.Client.diagnose`."""
+
+    ok: bool  #: no check failed
+    worst: str
+    elapsed_ms: int
+    checks: list[DiagnosisCheck]
