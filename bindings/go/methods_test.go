@@ -14,7 +14,7 @@ import (
 )
 
 // helperMethods are the Client's exported methods that are not one API operation each.
-var helperMethods = []string{"Call", "Cards", "Close"}
+var helperMethods = []string{"Call", "CallBatch", "Cards", "Close", "Diagnose"}
 
 // The Go surface follows the library's method table: one Client method per operation, named after
 // the operation's camelCase name, taking a context first, deprecated where the table says so.
