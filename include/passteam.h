@@ -93,7 +93,7 @@
 /**
  * Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
  */
-#define PASSTEAM_ABI_VERSION_MINOR 4
+#define PASSTEAM_ABI_VERSION_MINOR 5
 
 /**
  * An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
@@ -103,6 +103,12 @@
  * passteam_client_free has been called.
  */
 typedef struct PassteamClient PassteamClient;
+
+/**
+ * An opaque webhook receiver. Start it with passteam_webhook_server_start, stop and free it with
+ * passteam_webhook_server_free. next, ack and info may be called from any thread, concurrently.
+ */
+typedef struct PassteamWebhookServer PassteamWebhookServer;
 
 #ifdef __cplusplus
 extern "C" {
@@ -266,7 +272,7 @@ const char *passteam_methods_json(void);
 /**
  * The config schema as a static JSON object: {"keys": [{"name", "type", "expected", "doc"}],
  * "endpoint_keys": [...]}, every key passteam_client_new accepts. Bindings compare their config fields
- * with it. The string is static: do not free it. (ABI 1.4.)
+ * with it. The string is static: do not free it. (ABI 1.5.)
  */
 const char *passteam_config_schema_json(void);
 
@@ -582,6 +588,94 @@ int32_t passteam_issue_card(const struct PassteamClient *client,
 int32_t passteam_update_client(const struct PassteamClient *client,
                                const char *params_json,
                                char **out_json);
+
+/**
+ * Validates a webhook body as Passteam posts it and gives the normalised event.
+ *
+ * body: the request body, JSON text. On PASSTEAM_OK *out_json receives {"webhookId", "event", "card"}
+ * (event is one of createCard, updateCard, deleteCard, installCard, unInstallCard, in that spelling; card
+ * is kept whole). A body that is not JSON, or lacks webhookId, a known event, or a card object with a
+ * cardId, is PASSTEAM_ERR_PROTOCOL with a message that says which. NULL or non-UTF-8 body:
+ * PASSTEAM_ERR_INVALID_ARGUMENT. Needs no client. *out_json is freed with passteam_string_free; a NULL
+ * out_json returns PASSTEAM_ERR_INVALID_ARGUMENT.
+ *
+ * # Safety
+ * body is NULL or a NUL-terminated string; out_json is NULL or writable.
+ */
+int32_t passteam_webhook_parse(const char *body,
+                               char **out_json);
+
+/**
+ * Starts a webhook receiver: an HTTP (or HTTPS) server that Passteam posts card events to.
+ *
+ * config_json keys: path (required, at least 16 characters: the secret path Passteam posts to, e.g.
+ * "/passteam/4f9c2b7a1e6d8c03aa"), store_path (required: the SQLite file that keeps events until they
+ * are acknowledged; created if absent), listen ("127.0.0.1:0" default; port 0 = the OS picks, read it
+ * with passteam_webhook_server_info), retention_days (7: how long acknowledged webhookIds are remembered
+ * to recognise Passteam's repeats), max_body_bytes (1048576), max_connections (64), header_timeout_ms
+ * (5000), body_timeout_ms (10000), tls_cert and tls_key (PEM files; both set = HTTPS).
+ *
+ * The receiver answers POST on the path only: a new event is committed to the store before the 200; a
+ * repeated webhookId answers 200 and is not stored again; a malformed body answers 400 with
+ * {"ok": false, "error": reason} and stores nothing; another path 404; another verb 405; a larger body 413.
+ *
+ * On PASSTEAM_OK *out_server receives the receiver and *out_error_json (if not NULL) is set to NULL. On
+ * failure (a bad key or value, a store that cannot be opened, an address that cannot be bound:
+ * PASSTEAM_ERR_INVALID_ARGUMENT) *out_server is NULL and *out_error_json receives the error object.
+ *
+ * # Safety
+ * config_json is NULL or a NUL-terminated string; out_server and out_error_json are NULL or writable.
+ */
+int32_t passteam_webhook_server_start(const char *config_json,
+                                      struct PassteamWebhookServer **out_server,
+                                      char **out_error_json);
+
+/**
+ * Stops a receiver and frees it. NULL is a no-op. Events not acknowledged stay in the store and are
+ * returned by the next receiver started on the same store_path. No call on it may be running or follow.
+ *
+ * # Safety
+ * server is NULL or a pointer returned by passteam_webhook_server_start and not yet freed.
+ */
+void passteam_webhook_server_free(struct PassteamWebhookServer *server);
+
+/**
+ * Describes a running receiver: *out_json receives {"listen": "127.0.0.1:40123", "port", "path", "url",
+ * "tls", "store_path", "pending", "retention_days", "max_body_bytes", "max_connections"}.
+ *
+ * # Safety
+ * server is NULL or a live receiver; out_json is NULL or writable.
+ */
+int32_t passteam_webhook_server_info(const struct PassteamWebhookServer *server,
+                                     char **out_json);
+
+/**
+ * Takes the oldest event not yet acknowledged, waiting up to timeout_ms for one to arrive (0 = just look).
+ *
+ * PASSTEAM_OK with *out_json = the event {"webhookId", "event", "card"}, or PASSTEAM_OK with *out_json =
+ * "null" when none came within timeout_ms. The same event is returned until passteam_webhook_ack is
+ * called with its webhookId, also after a restart or a crash: handle it, then acknowledge it.
+ *
+ * # Safety
+ * server is NULL or a live receiver; out_json is NULL or writable.
+ */
+int32_t passteam_webhook_next(const struct PassteamWebhookServer *server,
+                              uint32_t timeout_ms,
+                              char **out_json);
+
+/**
+ * Acknowledges an event: it is handled, next moves on. Acknowledging twice is fine.
+ *
+ * On PASSTEAM_OK *out_json receives {"webhookId", "acked": true, "already": false} ("already": true when it
+ * had been acknowledged before). A webhookId the store does not hold: PASSTEAM_ERR_NOT_FOUND.
+ *
+ * # Safety
+ * server is NULL or a live receiver; webhook_id is NULL or a NUL-terminated string; out_json is NULL or
+ * writable.
+ */
+int32_t passteam_webhook_ack(const struct PassteamWebhookServer *server,
+                             const char *webhook_id,
+                             char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -42,6 +42,8 @@ pub mod error;
 /// The C ABI (`include/passteam.h`). Public so Rust tests can call the exports directly; Rust users
 /// want [`Client`].
 pub mod ffi;
+#[doc(hidden)]
+pub mod fuzzing;
 mod json_shape;
 mod json_text;
 pub(crate) mod log;
@@ -57,6 +59,7 @@ pub(crate) mod response;
 pub(crate) mod retry;
 mod scenarios;
 pub(crate) mod transport;
+pub mod webhook;
 
 pub use client::Client;
 pub use config::{BodyEncoding, Config, Endpoint, LogLevel, RetryPolicy, TlsRoots};

@@ -170,7 +170,7 @@ fn quiet(url: &str, token: &str, extra: Value) -> Value {
 fn against_the_sandbox_the_way_is_clear() {
     let sb = sandbox();
     let report = diagnose(&config_json(&sb, json!({})));
-    for name in ["proxy", "dns", "tcp", "tls", "token", "quota", "library"] {
+    for name in ["proxy", "dns", "tcp", "tls", "token", "clock", "quota", "library"] {
         assert_eq!(level(&report, name), Level::Ok, "{name}: {}", report.to_json());
     }
     assert!(report.check("token").unwrap().figure.contains("template"), "{}", report.to_json());

@@ -6,6 +6,8 @@
 //! passteam methods [--json]
 //! passteam demo [--token T] [--base-url URL]
 //! passteam sandbox [--port N] [--token T] [--quota-per-hour N] [--exit-on-eof]
+//! passteam webhooks serve --path /passteam/SECRET --store FILE [--listen ADDR] [--config JSON] [--max-events N]
+//! passteam webhooks parse [BODY_JSON|-]
 //! ```
 //! `call` prints the result as pretty JSON on stdout; on failure the error object goes to stderr and the
 //! exit code is the status (PASSTEAM_ERR_*). The token comes from `--token` or `PASSTEAM_TOKEN`, the base URL
@@ -14,6 +16,7 @@
 mod call;
 mod demo;
 mod sandbox_cmd;
+mod webhooks_cmd;
 
 use std::process::ExitCode;
 
@@ -23,6 +26,8 @@ usage:
   passteam methods [--json]
   passteam demo [--token T] [--base-url URL]
   passteam sandbox [--port N] [--token T] [--quota-per-hour N] [--exit-on-eof]
+  passteam webhooks serve --path /passteam/SECRET --store FILE [--listen ADDR] [--config JSON] [--max-events N]
+  passteam webhooks parse [BODY_JSON|-]
   passteam version
 
 The token defaults to $PASSTEAM_TOKEN, the base URL to $PASSTEAM_BASE_URL (else https://getpass.passteam.ru).
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
         "methods" => call::methods(rest),
         "demo" => demo::run(rest),
         "sandbox" => sandbox_cmd::run(rest),
+        "webhooks" => webhooks_cmd::run(rest),
         "version" | "--version" | "-V" => {
             println!("passteam {} (C ABI {:#x})", passteam::VERSION, passteam::ABI_VERSION);
             Ok(())

@@ -2,12 +2,11 @@
 
 use serde_json::{json, Value};
 
-use crate::api::Reply;
-use crate::server::Request;
-use crate::{
-    Fault, FaultKind, Quota, Shared, COMPANY_ID, SEED_PRODUCT_ID, SEED_SALE_ID, TEMPLATE_GIFT,
-    TEMPLATE_LOYALTY,
-};
+use crate::faults::{Fault, FaultKind};
+use crate::http::{Reply, Request};
+use crate::quota::Quota;
+use crate::shared::Shared;
+use crate::{COMPANY_ID, SEED_PRODUCT_ID, SEED_SALE_ID, TEMPLATE_GIFT, TEMPLATE_LOYALTY};
 
 fn ok(v: Value) -> Reply {
     Reply::json(200, v.to_string())
@@ -61,6 +60,9 @@ pub fn fault_from_json(v: &Value) -> Result<Fault, String> {
 }
 
 pub fn handle(shared: &Shared, req: &Request) -> Reply {
+    if let Some(reply) = crate::webhooks::control(shared, req) {
+        return reply;
+    }
     let path = req.path.trim_end_matches('/');
     let verb = req.verb.to_ascii_uppercase();
     match (verb.as_str(), path) {
@@ -82,15 +84,21 @@ pub fn handle(shared: &Shared, req: &Request) -> Reply {
                 }
             }
             let mut core = shared.lock();
-            core.faults.extend(faults);
-            ok(json!({ "ok": true, "queued": core.faults.len() }))
+            match core.faults.push_all(faults) {
+                Ok(()) => ok(json!({ "ok": true, "queued": core.faults.len() })),
+                Err(e) => err(400, &e),
+            }
         }
-        ("GET", "/_sandbox/faults") => ok(serde_json::to_value(&shared.lock().faults).unwrap_or(Value::Null)),
+        ("GET", "/_sandbox/faults") => {
+            ok(serde_json::to_value(shared.lock().faults.items()).unwrap_or(Value::Null))
+        }
         ("DELETE", "/_sandbox/faults") => {
             shared.lock().faults.clear();
             ok(json!({ "ok": true }))
         }
-        ("GET", "/_sandbox/requests") => ok(serde_json::to_value(&shared.lock().log).unwrap_or(Value::Null)),
+        ("GET", "/_sandbox/requests") => {
+            ok(serde_json::to_value(shared.lock().log.entries()).unwrap_or(Value::Null))
+        }
         ("DELETE", "/_sandbox/requests") => {
             shared.lock().log.clear();
             ok(json!({ "ok": true }))
@@ -118,7 +126,7 @@ pub fn handle(shared: &Shared, req: &Request) -> Reply {
                     None => return err(400, "\"status\" must be an HTTP status (100-599)"),
                 },
             };
-            shared.lock().quota = Quota { per_hour, status, hour: 0, count: 0 };
+            shared.lock().quota = Quota::new(per_hour, status);
             ok(json!({ "per_hour": per_hour, "status": status }))
         }
         ("GET", "/_sandbox/quota") => {

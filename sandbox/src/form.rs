@@ -1,6 +1,8 @@
 //! Request parameters: query string + body (multipart/form-data or application/x-www-form-urlencoded),
 //! flat as received, and decoded PHP-style (`values[%PHONE%]=x`, `products[0][name]=x`) into nested values.
 
+use std::collections::HashMap;
+
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
@@ -52,7 +54,13 @@ impl Params {
             // JSON and other bodies are not read: the real API is not known to accept them.
             BodyKind::None | BodyKind::Other => {}
         }
-        let nested = decode_nested(&flat);
+        let nested = match decode_nested(&flat) {
+            Ok(nested) => nested,
+            Err(e) => {
+                error = error.or(Some(e));
+                Map::new()
+            }
+        };
         Params { kind, flat, error, nested }
     }
 
@@ -85,19 +93,70 @@ fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<(String, Strin
     })
 }
 
+/// How deep a bracket key may nest (`a[b][c]` is 3 deep): PHP's default `max_input_nesting_level`. The
+/// vendor's parameters nest at most 3 deep; the limit keeps a hostile key from costing more.
+pub const MAX_NESTING: usize = 64;
+
 enum Node {
     Leaf(String),
-    Branch(Vec<(String, Node)>),
+    Branch(Branch),
+}
+
+/// The children of a key, in the order first seen, with an index by key so that every insertion costs
+/// the same however many siblings there are (80 000 `t[]` fields used to take 17 s).
+#[derive(Default)]
+struct Branch {
+    items: Vec<(String, Node)>,
+    position: HashMap<String, usize>,
+    /// The index `[]` appends at: one past the largest integer key so far (PHP's rule), 0 at first.
+    next_index: usize,
+}
+
+impl Branch {
+    /// The position of `key`, adding it with `make()` when new.
+    fn entry(&mut self, key: String, make: impl FnOnce() -> Node) -> usize {
+        if let Some(&p) = self.position.get(&key) {
+            return p;
+        }
+        if let Ok(n) = key.parse::<usize>() {
+            self.next_index = self.next_index.max(n.saturating_add(1));
+        }
+        self.position.insert(key.clone(), self.items.len());
+        self.items.push((key, make()));
+        self.items.len() - 1
+    }
+
+    /// Stores `value` at the path `segs` below this branch: a loop, not a recursion, so the depth of a
+    /// key never costs stack.
+    fn insert(&mut self, segs: &[String], value: String) {
+        let mut branch = self;
+        let Some((last, inner)) = segs.split_last() else { return };
+        for seg in inner {
+            let key = if seg.is_empty() { branch.next_index.to_string() } else { seg.clone() };
+            let p = branch.entry(key, || Node::Branch(Branch::default()));
+            let slot = &mut branch.items[p].1;
+            if matches!(slot, Node::Leaf(_)) {
+                // `a=1&a[b]=2`: the later, deeper key wins, as in PHP.
+                *slot = Node::Branch(Branch::default());
+            }
+            let Node::Branch(child) = slot else { return };
+            branch = child;
+        }
+        let key = if last.is_empty() { branch.next_index.to_string() } else { last.clone() };
+        let p = branch.entry(key, || Node::Leaf(String::new()));
+        branch.items[p].1 = Node::Leaf(value);
+    }
 }
 
 /// Splits `a[b][c]` into `("a", ["b", "c"])` as PHP does; a key without a well-formed bracket part is
-/// taken whole.
-fn split_key(key: &str) -> (String, Vec<String>) {
+/// taken whole. `Err` when it nests deeper than [`MAX_NESTING`] (noticed before reading the rest).
+fn split_key(key: &str) -> Result<(String, Vec<String>), String> {
+    let whole = || Ok((key.to_string(), Vec::new()));
     let Some(open) = key.find('[') else {
-        return (key.to_string(), Vec::new());
+        return whole();
     };
     if open == 0 {
-        return (key.to_string(), Vec::new());
+        return whole();
     }
     let base = key[..open].to_string();
     let mut segs = Vec::new();
@@ -105,6 +164,10 @@ fn split_key(key: &str) -> (String, Vec<String>) {
     while let Some(r) = rest.strip_prefix('[') {
         match r.find(']') {
             Some(close) => {
+                if segs.len() == MAX_NESTING - 1 {
+                    let shown: String = key.chars().take(40).collect();
+                    return Err(format!("Parameter key ({shown}...) nests deeper than {MAX_NESTING} levels"));
+                }
                 segs.push(r[..close].to_string());
                 rest = &r[close + 1..];
             }
@@ -112,50 +175,17 @@ fn split_key(key: &str) -> (String, Vec<String>) {
         }
     }
     if segs.is_empty() {
-        return (key.to_string(), Vec::new());
+        return whole();
     }
-    (base, segs)
+    Ok((base, segs))
 }
 
-fn next_index(branch: &[(String, Node)]) -> String {
-    let max = branch.iter().filter_map(|(k, _)| k.parse::<usize>().ok()).max();
-    match max {
-        Some(m) => (m + 1).to_string(),
-        None => "0".to_string(),
-    }
-}
-
-fn insert(branch: &mut Vec<(String, Node)>, segs: &[String], value: String) {
-    let key = if segs[0].is_empty() { next_index(branch) } else { segs[0].clone() };
-    let pos = branch.iter().position(|(k, _)| *k == key);
-    if segs.len() == 1 {
-        match pos {
-            Some(p) => branch[p].1 = Node::Leaf(value),
-            None => branch.push((key, Node::Leaf(value))),
-        }
-        return;
-    }
-    let p = match pos {
-        Some(p) => {
-            if !matches!(branch[p].1, Node::Branch(_)) {
-                branch[p].1 = Node::Branch(Vec::new());
-            }
-            p
-        }
-        None => {
-            branch.push((key, Node::Branch(Vec::new())));
-            branch.len() - 1
-        }
-    };
-    if let Node::Branch(child) = &mut branch[p].1 {
-        insert(child, &segs[1..], value);
-    }
-}
-
+/// Depth is bounded by [`MAX_NESTING`], so this recursion is too.
 fn to_value(node: Node) -> Value {
     match node {
         Node::Leaf(s) => Value::String(s),
-        Node::Branch(items) => {
+        Node::Branch(b) => {
+            let items = b.items;
             let all_indexes = !items.is_empty() && items.iter().all(|(k, _)| k.parse::<usize>().is_ok());
             if all_indexes {
                 let mut items: Vec<(usize, Node)> =
@@ -169,15 +199,16 @@ fn to_value(node: Node) -> Value {
     }
 }
 
-/// PHP-style decoding of bracket keys into nested objects/arrays. Every leaf is a string.
-pub fn decode_nested(flat: &[(String, String)]) -> Map<String, Value> {
-    let mut root: Vec<(String, Node)> = Vec::new();
+/// PHP-style decoding of bracket keys into nested objects/arrays. Every leaf is a string. Linear in the
+/// number of pairs; `Err` names a key nested deeper than [`MAX_NESTING`].
+pub fn decode_nested(flat: &[(String, String)]) -> Result<Map<String, Value>, String> {
+    let mut root = Branch::default();
     for (k, v) in flat {
-        let (base, mut segs) = split_key(k);
+        let (base, mut segs) = split_key(k)?;
         segs.insert(0, base);
-        insert(&mut root, &segs, v.clone());
+        root.insert(&segs, v.clone());
     }
-    root.into_iter().map(|(k, n)| (k, to_value(n))).collect()
+    Ok(root.items.into_iter().map(|(k, n)| (k, to_value(n))).collect())
 }
 
 #[cfg(test)]
@@ -201,7 +232,8 @@ mod tests {
             ("tags[]", "y"),
             ("a[b][c]", "d"),
             ("odd[", "e"),
-        ]));
+        ]))
+        .unwrap();
         assert_eq!(m["templateId"], "t");
         assert_eq!(m["values"]["%PHONE%"], "+7");
         assert_eq!(m["values"]["%BONUS%"], "5");
@@ -227,5 +259,28 @@ mod tests {
         assert_eq!(u.flat, m.flat);
         assert_eq!(u.nested, m.nested);
         assert_eq!(m.kind, BodyKind::Multipart);
+    }
+
+    #[test]
+    fn appended_indexes_follow_the_largest_integer_key() {
+        let m = decode_nested(&pairs(&[("t[5]", "a"), ("t[]", "b"), ("t[2]", "c"), ("t[]", "d")])).unwrap();
+        assert_eq!(m["t"], serde_json::json!(["c", "a", "b", "d"]));
+        let m = decode_nested(&pairs(&[("a", "1"), ("a[b]", "2"), ("x[y]", "3"), ("x", "4")])).unwrap();
+        assert_eq!(m["a"]["b"], "2");
+        assert_eq!(m["x"], "4");
+    }
+
+    #[test]
+    fn nesting_is_limited_and_80_000_appends_decode_in_order() {
+        let deep = format!("a{}", "[y]".repeat(MAX_NESTING - 1));
+        assert!(decode_nested(&pairs(&[(&deep, "1")])).is_ok());
+        let too_deep = format!("a{}", "[y]".repeat(MAX_NESTING));
+        let e = decode_nested(&pairs(&[(&too_deep, "1")])).unwrap_err();
+        assert!(e.contains("nests deeper than 64"), "{e}");
+        let many: Vec<(String, String)> = (0..80_000).map(|i| ("t[]".to_string(), i.to_string())).collect();
+        let m = decode_nested(&many).unwrap();
+        let t = m["t"].as_array().unwrap();
+        assert_eq!(t.len(), 80_000);
+        assert_eq!(t[79_999], "79999");
     }
 }

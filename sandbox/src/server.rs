@@ -1,6 +1,7 @@
-//! A small HTTP/1.1 server over `std::net`: keep-alive, a thread per connection, bounded reads with
+//! The sockets: a small HTTP/1.1 server over `std::net`: keep-alive, a thread per connection, bounded reads with
 //! timeouts, Content-Length and chunked request bodies, `Expect: 100-continue`. Hand-rolled (with
 //! `httparse` for request heads) because faults need byte-level control of the connection.
+//! What a request means is [`crate::handler`]'s business.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -8,17 +9,24 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::api::{self, Reply, Route};
-use crate::form::Params;
-use crate::{FaultKind, RecordedRequest, Shared};
+use crate::envelope::envelope_err;
+use crate::handler::{handle_request, Action};
+use crate::http::{self, Reply, Request};
+use crate::shared::Shared;
 
 const MAX_HEAD: usize = 64 * 1024;
 const MAX_HEADERS: usize = 100;
 const MAX_BODY: usize = 32 * 1024 * 1024;
 const MAX_LINE: usize = 8 * 1024;
 const MAX_CONNS: usize = 512;
-/// How long a connection may stay silent (idle keep-alive, or a request that stalls) before it is closed.
-const READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a keep-alive connection may stay idle between requests before it is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// A request head must arrive whole within this time of its first byte (of the connection's start for the
+/// first request): clients send a head at once, and without a bound 530 half-sent heads dribbling a byte
+/// at a time held every connection slot and locked every new client out.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request body must arrive whole within this time of the end of its head.
+const BODY_TIMEOUT: Duration = Duration::from_secs(60);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
@@ -53,22 +61,6 @@ pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-pub struct Request {
-    pub verb: String,
-    pub path: String,
-    pub query: String,
-    /// 0 for HTTP/1.0, 1 for HTTP/1.1
-    pub version: u8,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
 enum HttpErr {
     /// Connection closed, timed out or failed: close without a reply.
     Gone,
@@ -85,11 +77,22 @@ impl From<io::Error> for HttpErr {
 struct Conn {
     s: TcpStream,
     buf: Vec<u8>,
+    /// When the part being read (head or body) must be complete; `None` while idle between requests.
+    deadline: Option<Instant>,
 }
 
 impl Conn {
-    /// Reads more bytes into the buffer; 0 means end of stream.
+    /// Reads more bytes into the buffer; 0 means end of stream. `TimedOut` once the deadline has passed
+    /// (or nothing came for [`IDLE_TIMEOUT`] while idle).
     fn fill(&mut self) -> io::Result<usize> {
+        let wait = match self.deadline {
+            None => IDLE_TIMEOUT,
+            Some(d) => d.saturating_duration_since(Instant::now()),
+        };
+        if wait.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.s.set_read_timeout(Some(wait))?;
         let mut tmp = [0u8; 16 * 1024];
         loop {
             match self.s.read(&mut tmp) {
@@ -143,7 +146,8 @@ impl Conn {
                     }
                 }
             }
-            if body.len() + size > MAX_BODY {
+            // Checked: a chunk size near usize::MAX wrapped the sum past the limit (release builds).
+            if body.len().checked_add(size).is_none_or(|total| total > MAX_BODY) {
                 return Err(HttpErr::Bad(413, "Request body too large"));
             }
             let data = self.read_exact_n(size)?;
@@ -195,13 +199,20 @@ impl Conn {
                 }
             }
             let had = !self.buf.is_empty();
+            if had && self.deadline.is_none() {
+                self.deadline = Some(Instant::now() + HEAD_TIMEOUT);
+            }
             match self.fill() {
                 Ok(0) if !had => return Ok(None),
                 Ok(0) => return Err(HttpErr::Gone),
                 Ok(_) => {}
+                Err(e) if self.deadline.is_some() && is_timeout(&e) => {
+                    return Err(HttpErr::Bad(408, "Request head not received in time"))
+                }
                 Err(_) => return Err(HttpErr::Gone),
             }
         };
+        self.deadline = Some(Instant::now() + BODY_TIMEOUT);
         let chunked =
             req.header("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
         let length = match req.header("content-length") {
@@ -227,40 +238,23 @@ impl Conn {
         } else {
             Vec::new()
         };
+        self.deadline = None;
         Ok(Some(req))
     }
 }
 
-pub fn reason(status: u16) -> &'static str {
-    match status {
-        100 => "Continue",
-        200 => "OK",
-        201 => "Created",
-        204 => "No Content",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        413 => "Payload Too Large",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Status",
-    }
+/// The `Date` header every real server sends (RFC 9110's IMF-fixdate), so that clients can check their clock
+/// against the sandbox as against Passteam.
+fn http_date() -> String {
+    chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 fn write_reply(s: &mut TcpStream, head_only: bool, reply: &Reply, keep_alive: bool) -> io::Result<()> {
     let mut out = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\nServer: passteam-sandbox\r\n\r\n",
+        "HTTP/1.1 {} {}\r\nDate: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\nServer: passteam-sandbox\r\n\r\n",
         reply.status,
-        reason(reply.status),
+        http::reason(reply.status),
+        http_date(),
         reply.content_type,
         reply.body.len(),
         if keep_alive { "keep-alive" } else { "close" },
@@ -273,6 +267,10 @@ fn write_reply(s: &mut TcpStream, head_only: bool, reply: &Reply, keep_alive: bo
     s.flush()
 }
 
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock)
+}
+
 fn keep_alive(req: &Request) -> bool {
     let conn = req.header("connection").unwrap_or("").to_ascii_lowercase();
     if req.version >= 1 {
@@ -282,16 +280,11 @@ fn keep_alive(req: &Request) -> bool {
     }
 }
 
-enum Action {
-    Reply(Reply),
-    Drop,
-}
-
 fn serve_conn(shared: &Shared, stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
-    let mut conn = Conn { s: stream, buf: Vec::new() };
+    // A client connects to send a request: the first head is due at once, not after an idle minute.
+    let mut conn = Conn { s: stream, buf: Vec::new(), deadline: Some(Instant::now() + HEAD_TIMEOUT) };
     loop {
         if shared.shutting_down.load(Ordering::SeqCst) {
             break;
@@ -300,7 +293,7 @@ fn serve_conn(shared: &Shared, stream: TcpStream) {
             Ok(Some(r)) => r,
             Ok(None) | Err(HttpErr::Gone) => break,
             Err(HttpErr::Bad(code, msg)) => {
-                let _ = write_reply(&mut conn.s, false, &api::envelope_err(code, msg), false);
+                let _ = write_reply(&mut conn.s, false, &envelope_err(code, msg), false);
                 break;
             }
         };
@@ -320,120 +313,4 @@ fn serve_conn(shared: &Shared, stream: TcpStream) {
         }
     }
     let _ = conn.s.shutdown(Shutdown::Write);
-}
-
-/// Sleeps, waking early when the sandbox shuts down.
-fn sleep_ms(shared: &Shared, ms: u64) {
-    let end = Instant::now() + Duration::from_millis(ms);
-    while !shared.shutting_down.load(Ordering::SeqCst) {
-        let now = Instant::now();
-        if now >= end {
-            break;
-        }
-        std::thread::sleep((end - now).min(Duration::from_millis(20)));
-    }
-}
-
-fn fault_matches(fault_method: &str, method: &str, route: &Route) -> bool {
-    let m = fault_method.trim().to_ascii_lowercase();
-    let m = m.trim_end_matches('/');
-    m.is_empty()
-        || m == "*"
-        || m == method
-        || match route {
-            Route::Rest(op) => m == op,
-            _ => false,
-        }
-}
-
-fn handle_request(shared: &Shared, req: &Request) -> Action {
-    if req.path == "/_sandbox" || req.path.starts_with("/_sandbox/") {
-        return Action::Reply(crate::control::handle(shared, req));
-    }
-    if req.path.starts_with("/c/") && (req.verb == "GET" || req.verb == "HEAD") {
-        return Action::Reply(api::card_page(shared, &req.path));
-    }
-    let params = Params::parse(req.header("content-type"), &req.body, &req.query);
-    let (route, method) = api::route(&req.path);
-    let auth = req.header("authorization");
-    let auth_ok = auth == Some(shared.config.token.as_str());
-
-    let (seq, fault) = {
-        let mut core = shared.lock();
-        core.seq += 1;
-        let seq = core.seq;
-        let fault = match core.faults.iter().position(|f| fault_matches(&f.method, &method, &route)) {
-            Some(i) => {
-                let f = core.faults[i].clone();
-                match f.times {
-                    0 => {}
-                    1 => {
-                        core.faults.remove(i);
-                    }
-                    _ => core.faults[i].times -= 1,
-                }
-                Some(f)
-            }
-            None => None,
-        };
-        if core.log.len() >= crate::MAX_LOGGED_REQUESTS {
-            // A sandbox left running under a benchmark must not grow without bound: drop the oldest tenth.
-            core.log.drain(..crate::MAX_LOGGED_REQUESTS / 10);
-        }
-        core.log.push(RecordedRequest {
-            seq,
-            verb: req.verb.clone(),
-            path: req.path.clone(),
-            method,
-            content_type: params.kind.as_str().to_string(),
-            auth_ok,
-            has_authorization: auth.is_some(),
-            fields: params.flat.iter().cloned().collect(),
-            status: None,
-            fault: fault.as_ref().map(|f| f.kind.as_str().to_string()),
-        });
-        (seq, fault)
-    };
-
-    let process = || api::handle(shared, &req.verb, &route, &params, auth_ok);
-    let reply = match fault {
-        None => process(),
-        Some(f) => match f.kind {
-            FaultKind::Delay => {
-                if f.after_processing {
-                    let r = process();
-                    sleep_ms(shared, f.delay_ms);
-                    r
-                } else {
-                    sleep_ms(shared, f.delay_ms);
-                    process()
-                }
-            }
-            FaultKind::Drop => {
-                if f.after_processing {
-                    let _ = process();
-                }
-                return Action::Drop;
-            }
-            FaultKind::Garbage => {
-                if f.after_processing {
-                    let _ = process();
-                }
-                Reply::html(200, f.body.clone().unwrap_or_else(|| "<html>Bad Gateway</html>".to_string()))
-            }
-            FaultKind::Status => {
-                if f.after_processing {
-                    let _ = process();
-                }
-                api::status_fault_reply(shared, f.status, f.message.as_deref(), f.body.as_deref(), &params)
-            }
-        },
-    };
-    {
-        let mut core = shared.lock();
-        if let Some(entry) = core.log.iter_mut().rev().find(|e| e.seq == seq) {
-            entry.status = Some(reply.status);
-        }
-    }
-    Action::Reply(reply)
 }

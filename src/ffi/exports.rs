@@ -226,7 +226,7 @@ pub extern "C" fn passteam_methods_json() -> *const c_char {
 
 /// The config schema as a static JSON object: {"keys": [{"name", "type", "expected", "doc"}],
 /// "endpoint_keys": [...]}, every key passteam_client_new accepts. Bindings compare their config fields
-/// with it. The string is static: do not free it. (ABI 1.4.)
+/// with it. The string is static: do not free it. (ABI 1.5.)
 #[no_mangle]
 pub extern "C" fn passteam_config_schema_json() -> *const c_char {
     static SCHEMA: Lazy<CString> =

@@ -9,11 +9,13 @@ mod convert;
 mod diagnose;
 mod exports;
 mod operations;
+mod webhook;
 
 pub use batch::*;
 pub use diagnose::*;
 pub use exports::*;
 pub use operations::*;
+pub use webhook::*;
 
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -49,7 +51,7 @@ pub const PASSTEAM_ERR_INTERNAL: i32 = 99;
 /// Major version of the C ABI: a wrapper refuses a library whose major differs from its own.
 pub const PASSTEAM_ABI_VERSION_MAJOR: u32 = 1;
 /// Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
-pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 4;
+pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 5;
 
 /// An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
 /// All functions may be called concurrently on one client from any number of threads, and

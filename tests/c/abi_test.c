@@ -40,6 +40,7 @@ int main(void)
     test_error_statuses(&env);
     test_secrecy(&env);
     test_batch_and_diagnose(&env);
+    test_webhooks(&env);
     /* No fault left behind may disturb the concurrent calls. */
     CHECK(sandbox_request(env.base_url, "DELETE", "/_sandbox/faults", NULL, NULL, 0) == 200);
     test_concurrency(&env);

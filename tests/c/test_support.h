@@ -52,5 +52,6 @@ void test_error_statuses(struct test_env *env);
 void test_secrecy(struct test_env *env);
 void test_concurrency(struct test_env *env);
 void test_batch_and_diagnose(struct test_env *env);
+void test_webhooks(struct test_env *env);
 
 #endif /* PASSTEAM_TEST_SUPPORT_H */

@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
         test_edges(ctx);
         test_raise_exceptions_off(ctx);
         CHECK(platform.events.empty());
+        test_webhooks(ctx);
         if (std::getenv("PASSTEAM_1C_BENCH")) bench(ctx);
 
         object->Done();

@@ -101,8 +101,15 @@ bool FakePlatform::AddError(unsigned short wcode, const WCHAR_T* source, const W
 }
 
 bool FakePlatform::ExternalEvent(WCHAR_T* source, WCHAR_T* message, WCHAR_T* data) {
-    events.push_back(utf8(source) + "|" + utf8(message) + "|" + utf8(data));
+    std::string event = utf8(source) + "|" + utf8(message) + "|" + utf8(data);
+    std::lock_guard<std::mutex> lock(events_mutex_);
+    events.push_back(event);
     return true;
+}
+
+std::vector<std::string> FakePlatform::events_copy() {
+    std::lock_guard<std::mutex> lock(events_mutex_);
+    return events;
 }
 
 Arg a_u16(const std::u16string& text) {

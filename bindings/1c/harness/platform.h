@@ -5,6 +5,7 @@
 #include "native_api.h"
 
 #include <cstdio>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -77,10 +78,15 @@ public:
     void ADDIN_API ResetStatusLine() override {}
 
     std::vector<RecordedError> errors;
+    // Written by ExternalEvent, which the add-in may call from its own threads (webhooks): read it
+    // through events_copy() while those may run.
     std::vector<std::string> events;
+    std::vector<std::string> events_copy();
+    long depth() const { return depth_; }
 
 private:
     long depth_ = 1;
+    std::mutex events_mutex_;
 };
 
 // ---- variants as the platform builds them (strings owned by the harness) ---------------------------

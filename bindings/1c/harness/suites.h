@@ -26,5 +26,8 @@ void test_scenario(Context& ctx);
 void test_edges(Context& ctx);
 // ВызыватьИсключения = Ложь: failures return Undefined and set ПоследняяОшибка.
 void test_raise_exceptions_off(Context& ctx);
+// The webhook receiver: the sandbox posts a card's createCard (and a repeat) to it; ВнешнееСобытие is
+// raised once, СледующийВебхук / ПодтвердитьВебхук hand it over exactly once.
+void test_webhooks(Context& ctx);
 // Timings (printed only).
 void bench(Context& ctx);

@@ -74,10 +74,9 @@ static void strings(Context& ctx) {
 
 static void big_json(Context& ctx) {
     Component& c = ctx.c;
-    // A 600 KB name (300 000 Cyrillic letters, then an emoji) in, a card of that size out. (The core
-    // refuses params over 1 MiB of text before sending, so the largest payload stays under that.)
+    // A 600 KB name (300 000 Cyrillic letters, then an emoji) in, a card of that size out.
     std::string big;
-    big.reserve(610000);
+    big.reserve(700000);
     for (int i = 0; i < 300000; ++i) big += "Ж";
     big += "🎉";
     Result issued = c.call("ВыдатьКарту", {a_str(std::string("{\"templateId\": \"") + LOYALTY +
@@ -87,6 +86,15 @@ static void big_json(Context& ctx) {
     CHECK(contains(issued.text, big));
     Result read = c.call("ПолучитьКарту", {a_str("{\"cardId\": \"" + json_string(issued.text, "cardId") + "\"}")});
     CHECK(read.ok && contains(read.text, big));
+    // Past the library's bound on params (1 MiB of text), a 3 MB value is refused before anything is sent,
+    // with a validation error naming the limit, not a crash or a hang.
+    std::string huge;
+    huge.reserve(3100000);
+    for (int i = 0; i < 1500000; ++i) huge += "Ж";
+    c.set("ВызыватьИсключения", a_bool(false));
+    Result refused = c.call("ОбновитьКарту", {a_str("{\"cardId\": \"x\", \"values\": {\"CLIENT_NAME\": \"" + huge + "\"}}")});
+    CHECK(refused.ok && c.get("КодОшибки").i4 == 3);
+    c.set("ВызыватьИсключения", a_bool(true));
 }
 
 static void wrong_types(Context& ctx) {

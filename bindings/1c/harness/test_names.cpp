@@ -8,7 +8,15 @@
 // Generated from the method table (src/methods.rs, `russian` and `camel`) by `cargo run -p xtask -- gen`.
 static const char* const METHODS[][2] = {
 #include "method_names.inc"
+    // The webhook methods (not operations of the method table), after the operations.
+    {"ЗапуститьВебхуки", "StartWebhooks"},
+    {"ОстановитьВебхуки", "StopWebhooks"},
+    {"СледующийВебхук", "NextWebhook"},
+    {"ПодтвердитьВебхук", "AckWebhook"},
 };
+
+// The last entries of METHODS: the webhook receiver's methods.
+static const long N_WEBHOOK_METHODS = 4;
 
 static const char* const PROPS[][2] = {
     {"Настройки", "Settings"},
@@ -59,6 +67,7 @@ void test_names(Context& ctx) {
             CHECK_MSG(o->FindMethod(name.c_str()) == i, utf8(name));
         }
         CHECK_MSG(o->HasRetVal(i), en);
+        if (i >= n_methods - N_WEBHOOK_METHODS) continue;  // checked below
         long params = o->GetNParams(i);
         CHECK_MSG(params == (i == 0 ? 3 : 1), en);
         // The JSON parameter defaults to "{}".
@@ -67,6 +76,21 @@ void test_names(Context& ctx) {
         CHECK_MSG(o->GetParamDefValue(i, i == 0 ? 1 : 0, &def), en);
         Result r = c.take(def);
         CHECK_MSG(r.vt == VTYPE_PWSTR && r.text == "{}" && r.nul_terminated, en);
+    }
+    // The webhook methods: StartWebhooks(ConfigJSON) and AckWebhook(WebhookId) required, StopWebhooks()
+    // without parameters, NextWebhook(TimeoutMs) defaulting to 0.
+    const long first_webhook = n_methods - N_WEBHOOK_METHODS;
+    const long webhook_params[N_WEBHOOK_METHODS] = {1, 0, 1, 1};
+    for (long k = 0; k < N_WEBHOOK_METHODS; ++k) {
+        CHECK_MSG(o->GetNParams(first_webhook + k) == webhook_params[k], METHODS[first_webhook + k][1]);
+    }
+    {
+        tVariant def;
+        std::memset(&def, 0, sizeof def);
+        CHECK(!o->GetParamDefValue(first_webhook, 0, &def));
+        CHECK(o->GetParamDefValue(first_webhook + 2, 0, &def) && def.vt == VTYPE_I4 && def.lVal == 0);
+        std::memset(&def, 0, sizeof def);
+        CHECK(!o->GetParamDefValue(first_webhook + 3, 0, &def));
     }
     // Выполнить: the method name is required, the timeout defaults to 0.
     tVariant def;

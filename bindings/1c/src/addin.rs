@@ -2,10 +2,11 @@
 //! outcome into a result string, `ПоследняяОшибка` / `КодОшибки`, and (by default) a 1C exception.
 
 use crate::args::{flag, json_params, text, timeout};
-use crate::catalog::{self, Action, Prop, PROPS};
+use crate::catalog::{self, Action, Prop, WebhookAction, PROPS};
 use crate::native::connection::{ADDIN_E_VERY_IMPORTANT, E_FAIL};
 use crate::native::{Addin, Arg, Connection, Names, Value1C};
 use crate::settings::Settings;
+use crate::webhooks::WebhookHost;
 use passteam::{Client, Error};
 use serde_json::Value;
 
@@ -24,6 +25,7 @@ pub struct PassteamAddIn {
     last_error: String,
     error_code: i32,
     raise_exceptions: bool,
+    webhooks: WebhookHost,
 }
 
 impl Default for PassteamAddIn {
@@ -39,6 +41,7 @@ impl Default for PassteamAddIn {
             last_error: String::new(),
             error_code: 0,
             raise_exceptions: true,
+            webhooks: WebhookHost::default(),
         }
     }
 }
@@ -64,12 +67,32 @@ impl PassteamAddIn {
                 json_params(arg(0), &format!("{title}: parameter 1 (ПараметрыJSON / ParamsJSON)"))?,
                 None,
             ),
+            Action::Webhook(action) => return self.run_webhook(action, arg(0), &title),
         };
         if self.client.is_none() {
             self.client = Some(self.settings.client()?);
         }
         let client = self.client.as_ref().expect("built above");
         client.call_with_timeout(&method, params, deadline)
+    }
+
+    fn run_webhook(&mut self, action: WebhookAction, arg: Arg<'_>, title: &str) -> Result<Value, Error> {
+        match action {
+            WebhookAction::Start => {
+                let config = json_params(arg, &format!("{title}: parameter 1 (НастройкиJSON / ConfigJSON)"))?;
+                self.webhooks.start(&config, self.connection)
+            }
+            WebhookAction::Stop => {
+                self.webhooks.stop();
+                Ok(Value::Bool(true))
+            }
+            WebhookAction::Next => {
+                self.webhooks.next(timeout(arg, &format!("{title}: parameter 1 (ТаймаутМс / TimeoutMs)"))?)
+            }
+            WebhookAction::Ack => self
+                .webhooks
+                .ack(&text(arg, &format!("{title}: parameter 1 (ИдентификаторВебхука / WebhookId)"))?),
+        }
     }
 
     fn succeed(&mut self) {
@@ -120,6 +143,8 @@ impl Addin for PassteamAddIn {
     }
 
     fn done(&mut self) {
+        // First: no receiver thread may raise an external event once the platform's interface is gone.
+        self.webhooks.stop();
         self.connection = None;
         self.client = None;
     }
@@ -172,6 +197,8 @@ impl Addin for PassteamAddIn {
         match (self.actions[method], param) {
             (Action::Call, 0) => None,
             (Action::Call, 2) => Some(Value1C::Int(0)),
+            (Action::Webhook(WebhookAction::Next), _) => Some(Value1C::Int(0)),
+            (Action::Webhook(_), _) => None,
             _ => Some(Value1C::Text("{}".into())),
         }
     }
@@ -182,6 +209,11 @@ impl Addin for PassteamAddIn {
 
     fn call(&mut self, method: usize, args: &[Arg<'_>]) -> Option<Value1C> {
         match self.run(method, args) {
+            // СледующийВебхук answers Неопределено when no event came; no operation returns null.
+            Ok(Value::Null) if matches!(self.actions[method], Action::Webhook(_)) => {
+                self.succeed();
+                Some(Value1C::Empty)
+            }
             Ok(result) => {
                 self.succeed();
                 Some(Value1C::Text(result.to_string()))

@@ -120,3 +120,53 @@ fn a_caught_panic_is_reported_like_an_error() {
     a.on_panic("GetPropVal");
     assert_eq!(c.errors.borrow().len(), 1, "no exception outside a call");
 }
+
+#[test]
+fn webhooks_start_raise_an_external_event_and_wait_for_their_acknowledgement() {
+    use std::io::{Read, Write};
+    let c = FakeConnection::new();
+    let mut a = object(&c);
+    let m = |a: &PassteamAddIn, n: &str| find(a.methods(), n);
+    assert_eq!(a.methods()[m(&a, "ЗапуститьВебхуки")].english, "StartWebhooks");
+    assert_eq!(a.param_count(m(&a, "ОстановитьВебхуки")), 0);
+    assert_eq!(a.param_default(m(&a, "СледующийВебхук"), 0), Some(Value1C::Int(0)));
+    assert_eq!(a.param_default(m(&a, "ПодтвердитьВебхук"), 0), None);
+
+    let store = std::env::temp_dir().join(format!("passteam-1c-webhooks-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&store);
+    let config =
+        w(&serde_json::json!({"path": "/passteam/hooks-0123456789ab", "store_path": store}).to_string());
+    let info = text(a.call(m(&a, "StartWebhooks"), &[Arg::Wide(&config)]));
+    let info: Value = serde_json::from_str(&info).unwrap();
+    assert_eq!(*c.depth.lock().unwrap(), crate::webhooks::EVENT_BUFFER_DEPTH);
+
+    let body = r#"{"webhookId": "w-1c", "event": "installCard", "card": {"cardId": "5e451571cea6c6141807b792", "installed": true}}"#;
+    let mut s = std::net::TcpStream::connect(info["listen"].as_str().unwrap()).unwrap();
+    write!(s, "POST /passteam/hooks-0123456789ab HTTP/1.1\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+        .unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+
+    let event: Value =
+        serde_json::from_str(&text(a.call(m(&a, "СледующийВебхук"), &[Arg::Int(1000)]))).unwrap();
+    assert_eq!((event["webhookId"].as_str(), event["event"].as_str()), (Some("w-1c"), Some("installCard")));
+    let raised = c.events.lock().unwrap().clone();
+    assert_eq!(raised.len(), 1);
+    assert_eq!((raised[0].0.as_str(), raised[0].1.as_str()), ("Passteam", "Webhook"));
+    assert!(raised[0].2.contains("\"w-1c\""));
+
+    let id = w("w-1c");
+    let acked: Value =
+        serde_json::from_str(&text(a.call(m(&a, "ПодтвердитьВебхук"), &[Arg::Wide(&id)]))).unwrap();
+    assert_eq!(acked["acked"], true);
+    assert_eq!(
+        a.call(m(&a, "NextWebhook"), &[Arg::Int(0)]),
+        Some(Value1C::Empty),
+        "Неопределено: none pending"
+    );
+    assert_eq!(text(a.call(m(&a, "StopWebhooks"), &[])), "true");
+    assert_eq!(a.call(m(&a, "NextWebhook"), &[Arg::Int(0)]), None, "not started: an exception");
+    assert!(c.errors.borrow().last().unwrap().2.contains("ЗапуститьВебхуки"));
+    let _ = std::fs::remove_file(&store);
+}

@@ -50,7 +50,30 @@ pub enum Action {
     Call,
     /// One operation of the table: `(ПараметрыJSON)` / `(ParamsJSON)`.
     Operation(&'static Method),
+    /// The webhook receiver (see `crate::webhooks`).
+    Webhook(WebhookAction),
 }
+
+/// The webhook receiver's methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookAction {
+    /// `ЗапуститьВебхуки(НастройкиJSON)` / `StartWebhooks(ConfigJSON)`: the receiver's info JSON.
+    Start,
+    /// `ОстановитьВебхуки()` / `StopWebhooks()`.
+    Stop,
+    /// `СледующийВебхук(ТаймаутМс)` / `NextWebhook(TimeoutMs)`: the event JSON, or Неопределено.
+    Next,
+    /// `ПодтвердитьВебхук(ИдентификаторВебхука)` / `AckWebhook(WebhookId)`.
+    Ack,
+}
+
+/// The webhook methods with their English and Russian names.
+pub const WEBHOOK_METHODS: &[(WebhookAction, &str, &str)] = &[
+    (WebhookAction::Start, "StartWebhooks", "ЗапуститьВебхуки"),
+    (WebhookAction::Stop, "StopWebhooks", "ОстановитьВебхуки"),
+    (WebhookAction::Next, "NextWebhook", "СледующийВебхук"),
+    (WebhookAction::Ack, "AckWebhook", "ПодтвердитьВебхук"),
+];
 
 impl Action {
     /// The number of parameters the platform is told about.
@@ -58,18 +81,24 @@ impl Action {
         match self {
             Action::Call => 3,
             Action::Operation(_) => 1,
+            Action::Webhook(WebhookAction::Stop) => 0,
+            Action::Webhook(_) => 1,
         }
     }
 }
 
-/// The method list: `Выполнить` / `Call` first, then the operations in the table's order.
+/// The method list: `Выполнить` / `Call` first, then the operations in the table's order, then the
+/// webhook receiver's methods.
 pub fn methods() -> Vec<(Names, Action)> {
     let call = (Names { english: "Call".into(), russian: "Выполнить".into() }, Action::Call);
     let operations = passteam::METHODS.iter().map(|m| {
         // The core's table test makes sure every operation has a Russian name.
         (Names { english: english_name(m.camel), russian: m.russian.to_owned() }, Action::Operation(m))
     });
-    std::iter::once(call).chain(operations).collect()
+    let webhooks = WEBHOOK_METHODS.iter().map(|(action, en, ru)| {
+        (Names { english: (*en).into(), russian: (*ru).into() }, Action::Webhook(*action))
+    });
+    std::iter::once(call).chain(operations).chain(webhooks).collect()
 }
 
 /// The property names, for the platform.
@@ -85,12 +114,12 @@ mod tests {
     #[test]
     fn method_list_follows_the_core_table() {
         let list = methods();
-        assert_eq!(list.len(), passteam::METHODS.len() + 1);
+        assert_eq!(list.len(), passteam::METHODS.len() + 1 + WEBHOOK_METHODS.len());
         assert_eq!(list[0].1, Action::Call);
         // The same operations as passteam_methods_json(), in its order, with the contract's names.
         let described = passteam::methods_json();
         let described = described.as_array().expect("an array");
-        assert_eq!(described.len(), list.len() - 1);
+        assert_eq!(described.len(), passteam::METHODS.len());
         for ((names, action), entry) in list[1..].iter().zip(described) {
             let Action::Operation(m) = action else { panic!("{names:?} is not an operation") };
             assert_eq!(entry["name"], m.name);

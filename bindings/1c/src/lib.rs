@@ -21,5 +21,6 @@ mod catalog;
 mod exports;
 mod native;
 mod settings;
+mod webhooks;
 
 pub use exports::{DestroyObject, GetAttachType, GetClassNames, GetClassObject, SetPlatformCapabilities};

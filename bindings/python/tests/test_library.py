@@ -92,7 +92,7 @@ def test_the_23_operations_of_abi_1_1_have_their_dedicated_export() -> None:
 
 def test_config_keys_are_the_librarys_schema() -> None:
     schema = _native.lib().config_schema
-    assert schema is not None, "the library predates ABI 1.4"
+    assert schema is not None, "the library predates ABI 1.5"
     keys = {k["name"] for k in schema["keys"]}
     assert {"token", "base_url", "timeout_ms", "max_attempts", "log_level"} <= keys
     # The keywords Client names are schema keys (timeout is seconds for timeout_ms)...

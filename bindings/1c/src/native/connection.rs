@@ -1,5 +1,6 @@
-//! The platform's interface given to `Init` (`IAddInDefBase`): the component uses it only to report
-//! errors with `AddError`, which turns the failure of a method into a 1C exception with our message.
+//! The platform's interface given to `Init` (`IAddInDefBase`): the component uses it to report errors
+//! with `AddError` (a 1C exception with our message) and to raise `ВнешнееСобытие` with
+//! `ExternalEvent` when a webhook arrives (after `SetEventBufferDepth`, so that a burst is not dropped).
 
 use std::ffi::{c_long, c_ushort, c_void};
 use std::ptr::NonNull;
@@ -9,19 +10,26 @@ pub const ADDIN_E_VERY_IMPORTANT: c_ushort = 1004;
 /// `E_FAIL`: a failing HRESULT, so that the platform raises an exception (a zero `scode` would not).
 pub const E_FAIL: c_long = 0x8000_4005_u32 as i32 as c_long;
 
-/// The prefix of the vtable we call; the slots after `AddError` (Read, Write, RegisterProfileAs,
-/// event buffer, ExternalEvent, status line) are not used, so not declared.
+/// The prefix of the vtable we call, in the order of `IAddInDefBase`'s virtual functions; the slots we
+/// do not call (Read, Write, RegisterProfileAs, GetEventBufferDepth) are kept as plain words, and the
+/// ones after `ExternalEvent` (CleanEventBuffer, status line) are not declared.
 #[repr(C)]
-struct AddInDefBaseVTable {
-    dtor: usize,
+pub(crate) struct AddInDefBaseVTable {
+    pub dtor: usize,
     #[cfg(target_family = "unix")]
-    dtor2: usize,
-    add_error:
+    pub dtor2: usize,
+    pub add_error:
         unsafe extern "system" fn(*mut RawAddInDefBase, c_ushort, *const u16, *const u16, c_long) -> bool,
+    pub read: usize,
+    pub write: usize,
+    pub register_profile_as: usize,
+    pub set_event_buffer_depth: unsafe extern "system" fn(*mut RawAddInDefBase, c_long) -> bool,
+    pub get_event_buffer_depth: usize,
+    pub external_event: unsafe extern "system" fn(*mut RawAddInDefBase, *mut u16, *mut u16, *mut u16) -> bool,
 }
 
 #[repr(C)]
-struct RawAddInDefBase {
+pub(crate) struct RawAddInDefBase {
     vtable: *const AddInDefBaseVTable,
 }
 
@@ -54,6 +62,29 @@ impl Connection {
                 source.as_ptr(),
                 description.as_ptr(),
                 scode,
+            )
+        }
+    }
+}
+
+impl Connection {
+    /// How many external events the platform queues before it drops new ones (its default is 1).
+    pub fn set_event_buffer_depth(&self, depth: c_long) -> bool {
+        // SAFETY: as in `add_error`.
+        unsafe { ((*(*self.0.as_ptr()).vtable).set_event_buffer_depth)(self.0.as_ptr(), depth) }
+    }
+
+    /// Raises `ВнешнееСобытие` (`ExternalEvent`): the platform calls the form's or application's
+    /// `ОбработкаВнешнегоСобытия(Источник, Событие, Данные)` handler later, on its own thread.
+    pub fn external_event(&self, source: &str, message: &str, data: &str) -> bool {
+        let (mut source, mut message, mut data) = (to_wide_z(source), to_wide_z(message), to_wide_z(data));
+        // SAFETY: as in `add_error`; the platform copies the strings before returning.
+        unsafe {
+            ((*(*self.0.as_ptr()).vtable).external_event)(
+                self.0.as_ptr(),
+                source.as_mut_ptr(),
+                message.as_mut_ptr(),
+                data.as_mut_ptr(),
             )
         }
     }

@@ -1,6 +1,7 @@
 //! Test doubles of the platform's objects, built with the same C++ layout the platform uses, so that
 //! unit tests drive the component through its real vtables.
 
+use super::connection::{AddInDefBaseVTable, RawAddInDefBase};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ffi::{c_long, c_ulong, c_ushort, c_void};
@@ -72,44 +73,72 @@ impl FakeMemory {
     }
 }
 
-#[repr(C)]
-struct ConnectionVTable {
-    dtor: usize,
-    #[cfg(target_family = "unix")]
-    dtor2: usize,
-    add_error:
-        unsafe extern "system" fn(*mut FakeConnection, c_ushort, *const u16, *const u16, c_long) -> bool,
-}
-
-/// An `IAddInDefBase` that records `AddError` calls as (code, source, description, scode).
+/// An `IAddInDefBase` that records `AddError` calls as (code, source, description, scode), the event
+/// buffer depth, and `ExternalEvent` calls as (source, message, data). `ExternalEvent` may come from
+/// another thread (the webhook receiver's), hence the mutex.
 #[repr(C)]
 pub struct FakeConnection {
-    vtable: &'static ConnectionVTable,
+    vtable: &'static AddInDefBaseVTable,
     pub errors: RefCell<Vec<(c_ushort, String, String, c_long)>>,
+    pub depth: std::sync::Mutex<c_long>,
+    pub events: std::sync::Mutex<Vec<(String, String, String)>>,
+}
+
+/// # Safety
+/// `p` is a NUL-terminated UTF-16 string.
+unsafe fn fake_text(p: *const u16) -> String {
+    String::from_utf16(super::text::wide_z(p).unwrap()).unwrap()
 }
 
 unsafe extern "system" fn fake_add_error(
-    this: *mut FakeConnection,
+    this: *mut RawAddInDefBase,
     code: c_ushort,
     source: *const u16,
     description: *const u16,
     scode: c_long,
 ) -> bool {
-    let text = |p: *const u16| String::from_utf16(super::text::wide_z(p).unwrap()).unwrap();
-    (*this).errors.borrow_mut().push((code, text(source), text(description), scode));
+    let this = this.cast::<FakeConnection>();
+    (*this).errors.borrow_mut().push((code, fake_text(source), fake_text(description), scode));
     true
 }
 
-static CONNECTION_VTABLE: ConnectionVTable = ConnectionVTable {
+unsafe extern "system" fn fake_set_depth(this: *mut RawAddInDefBase, depth: c_long) -> bool {
+    *(*this.cast::<FakeConnection>()).depth.lock().unwrap() = depth;
+    true
+}
+
+unsafe extern "system" fn fake_external_event(
+    this: *mut RawAddInDefBase,
+    source: *mut u16,
+    message: *mut u16,
+    data: *mut u16,
+) -> bool {
+    let event = (fake_text(source), fake_text(message), fake_text(data));
+    (*this.cast::<FakeConnection>()).events.lock().unwrap().push(event);
+    true
+}
+
+static CONNECTION_VTABLE: AddInDefBaseVTable = AddInDefBaseVTable {
     dtor: 0,
     #[cfg(target_family = "unix")]
     dtor2: 0,
     add_error: fake_add_error,
+    read: 0,
+    write: 0,
+    register_profile_as: 0,
+    set_event_buffer_depth: fake_set_depth,
+    get_event_buffer_depth: 0,
+    external_event: fake_external_event,
 };
 
 impl FakeConnection {
     pub fn new() -> Box<FakeConnection> {
-        Box::new(FakeConnection { vtable: &CONNECTION_VTABLE, errors: RefCell::default() })
+        Box::new(FakeConnection {
+            vtable: &CONNECTION_VTABLE,
+            errors: RefCell::default(),
+            depth: std::sync::Mutex::new(1),
+            events: std::sync::Mutex::default(),
+        })
     }
 
     pub fn as_ptr(&self) -> *mut c_void {

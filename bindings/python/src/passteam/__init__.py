@@ -34,6 +34,7 @@ from .errors import (
     error_from_json,
 )
 from .types import Card, Diagnosis, DiagnosisCheck, IssueResult, Page, Template, UpdateResult
+from .webhooks import WEBHOOK_EVENTS, WebhookReceiver, parse_webhook
 
 __all__ = [
     "Client",
@@ -65,6 +66,9 @@ __all__ = [
     "library_path",
     "debug_panic",
     "LibraryLoadError",
+    "WebhookReceiver",
+    "parse_webhook",
+    "WEBHOOK_EVENTS",
 ]
 
 LibraryLoadError = _native.LibraryLoadError

@@ -98,7 +98,7 @@ class Library:
         )
 
         self.methods: list[dict[str, Any]] = json.loads(self.methods_json().decode("utf-8"))
-        # The config schema (ABI 1.4): every key Client(**config) accepts, with its JSON type.
+        # The config schema (ABI 1.5): every key Client(**config) accepts, with its JSON type.
         schema = getattr(cdll, "passteam_config_schema_json", None)
         self.config_schema: Optional[dict[str, Any]] = (
             json.loads(_declare(schema, [], ctypes.c_char_p)().decode("utf-8")) if schema is not None else None
