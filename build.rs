@@ -23,7 +23,13 @@ fn main() {
     // header when PASSTEAM_WRITE_HEADER=1 (or when there is none yet), so a build never dirties a checkout unasked.
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let generated = out_dir.join("passteam.h");
-    match cbindgen::Builder::new().with_crate(&crate_dir).with_config(config).generate() {
+    match cbindgen::Builder::new()
+        // Only the ffi module is the C ABI: parsing just its tree means no Rust-side public item can leak
+        // into the header, so cbindgen.toml needs no exclude list.
+        .with_src(crate_dir.join("src/ffi/mod.rs"))
+        .with_config(config)
+        .generate()
+    {
         Ok(bindings) => {
             bindings.write_to_file(&generated);
             let committed = crate_dir.join("include/passteam.h");

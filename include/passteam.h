@@ -21,21 +21,6 @@
 #include <stddef.h>
 
 /**
- * Items running at once when the options do not say.
- */
-#define DEFAULT_CONCURRENCY 4
-
-/**
- * The most threads one batch may use (more only queue on the pool's connections and the server).
- */
-#define MAX_CONCURRENCY 64
-
-/**
- * The most items one batch takes (a larger job is several batches; this bounds the answer's memory).
- */
-#define MAX_ITEMS 100000
-
-/**
  * Success.
  */
 #define PASSTEAM_OK 0
@@ -116,7 +101,7 @@
 /**
  * Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
  */
-#define PASSTEAM_ABI_VERSION_MINOR 5
+#define PASSTEAM_ABI_VERSION_MINOR 6
 
 /**
  * An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
@@ -132,8 +117,6 @@ typedef struct PassteamClient PassteamClient;
  * passteam_webhook_server_free. next, ack and info may be called from any thread, concurrently.
  */
 typedef struct PassteamWebhookServer PassteamWebhookServer;
-
-
 
 #ifdef __cplusplus
 extern "C" {
@@ -213,11 +196,11 @@ const char *passteam_status_name(int32_t status);
  * (30000), quota_per_day (350000), tls_roots ("bundled" or "system"), ca_bundle (PEM path), log_file,
  * log_level ("off", "error", "info", "debug"), validation ("normalize" default: card variables checked
  * against the template's field types, phones sent in E.164, what cannot be fixed refused; "strict";
- * "off"), phone_region ("RU": phones without a country code), template_ttl_ms (600000: templates read for
- * validation are reused this long). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
- * log_level ("off", "error", "info", "debug"). Offline (see the README's "Offline"): outbox_path (SQLite file;
- * the outbox is off when absent), outbox_replay ("background" default, or "manual"), breaker_failures (3),
- * breaker_cooldown_ms (30000), stale_reads (false). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
+ * "off"), phone_region ("RU"), template_ttl_ms (600000). Offline (see the README's "Offline"): outbox_path
+ * (SQLite file; the outbox is off when absent), outbox_replay ("background" default, or "manual"),
+ * breaker_failures (3), breaker_cooldown_ms (30000), stale_reads (false). passteam_config_schema_json lists
+ * them with their types. An unknown key, or a value of the wrong type, is PASSTEAM_ERR_INVALID_ARGUMENT
+ * naming the key.
  *
  * On PASSTEAM_OK, *out_client receives the client (free it with passteam_client_free) and *out_error_json,
  * if out_error_json is not NULL, is set to NULL. On failure *out_client is set to NULL and *out_error_json
@@ -284,7 +267,8 @@ int32_t passteam_call_with_timeout(const struct PassteamClient *client,
 
 /**
  * Frees a string the library returned through an out parameter. NULL is a no-op. Never pass the static
- * strings of passteam_version, passteam_status_name or passteam_methods_json.
+ * strings of passteam_version, passteam_status_name, passteam_methods_json or
+ * passteam_config_schema_json.
  *
  * # Safety
  * s is NULL or a string returned by this library and not yet freed.
@@ -299,6 +283,13 @@ void passteam_string_free(char *s);
 const char *passteam_methods_json(void);
 
 /**
+ * The config schema as a static JSON object: {"keys": [{"name", "type", "expected", "doc"}],
+ * "endpoint_keys": [...]}, every key passteam_client_new accepts. Bindings compare their config fields
+ * with it. The string is static: do not free it. (ABI 1.5.)
+ */
+const char *passteam_config_schema_json(void);
+
+/**
  * Test support: panics inside the library on purpose and returns what every export returns for a bug,
  * PASSTEAM_ERR_INTERNAL (99), with the error object in *out_json (free it with passteam_string_free).
  * It proves, from C and from each binding, that no panic crosses the ABI. It has no other effect.
@@ -309,7 +300,8 @@ const char *passteam_methods_json(void);
 int32_t passteam_debug_panic(char **out_json);
 
 /**
- * `getatoken`: Exchanges {"nickname", "password"} for the API token (no token needed). Result: the token (a string) or {"token": ...}.
+ * `getatoken`: Exchange the personal account's login and password for an API token (valid 365 days).
+ * Params: {"nickname", "password"}. Result: the token (a string) or {"token": ...}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -321,7 +313,8 @@ int32_t passteam_get_a_token(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `getlisttemplates`: Lists the account's templates. Params: none. Result: array of template ids or {"templateId", "title"}.
+ * `getlisttemplates`: List the ids (and titles) of the account's templates. Params: none. Result: array
+ * of template ids or {"templateId", "title"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -333,7 +326,8 @@ int32_t passteam_get_list_templates(const struct PassteamClient *client,
                                     char **out_json);
 
 /**
- * `gettemplate`: Reads one template. Params: {"templateId"}. Result: the template with its fields.
+ * `gettemplate`: Read one template with its fields. Params: {"templateId"}. Result: the template with
+ * its fields.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -345,8 +339,9 @@ int32_t passteam_get_template(const struct PassteamClient *client,
                               char **out_json);
 
 /**
- * `createcard`: Creates a card. Params: {"templateId", "values": {"PHONE": "+7...", ...}, "cardCode"?}. Result: the card.
- * Never resent automatically once it may have reached the server (see "outcome": "unknown").
+ * `createcard`: Create a card from a template; returns the card with its download links. Params:
+ * {"templateId", "values"?, "cardCode"?}. Result: the card. Never resent automatically once it may have
+ * reached the server (see "outcome": "unknown").
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -358,8 +353,9 @@ int32_t passteam_create_card(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `getcard`: Finds a card. Params: {"cardId"} or {"cardCode"} or {"templateId", "values": {unique variable}}. Result: the card;
- * PASSTEAM_ERR_NOT_FOUND when there is none.
+ * `getcard`: Find a card by cardId, by cardCode, or by templateId and a unique variable. Params:
+ * {"cardId"} or {"cardCode"} or {"templateId", "values"}. Result: the card; PASSTEAM_ERR_NOT_FOUND when
+ * there is none.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -371,7 +367,8 @@ int32_t passteam_get_card(const struct PassteamClient *client,
                           char **out_json);
 
 /**
- * `updatecard`: Updates a card. Params: {"cardId", "values": {...}} (only the values sent change). Result: {"messages", "updated", "card"}.
+ * `updatecard`: Change a card's variables (only those sent change) and system fields. Params: {"cardId",
+ * "values"?}. Result: {"messages", "updated", "card"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -383,8 +380,8 @@ int32_t passteam_update_card(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `getcardswithpagination`: One page of a template's cards. Params: {"templateId", "page" (from 1), "perPage" (at most 50)}.
- * Result: {"pageCount", "nextPage", "previouslyPage", "cardsCount", "cards"}.
+ * `getcardswithpagination`: One page (at most 50 cards) of a template's cards. Params: {"templateId",
+ * "page"?, "perPage"?}. Result: {"pageCount", "nextPage", "previouslyPage", "cardsCount", "cards"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -396,7 +393,8 @@ int32_t passteam_get_cards_with_pagination(const struct PassteamClient *client,
                                            char **out_json);
 
 /**
- * `checkvariablevalue`: Checks a unique variable's value. Params: {"templateId", "values": {"PHONE": ...}}. Result: {"unique", "cardsIds"}.
+ * `checkvariablevalue`: Check whether a value of a unique variable is still free. Params: {"templateId",
+ * "values"}. Result: {"unique", "cardsIds"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -408,7 +406,9 @@ int32_t passteam_check_variable_value(const struct PassteamClient *client,
                                       char **out_json);
 
 /**
- * `distribute`: Sends the card's link. Params: {"cardId", "type": "sms" or "email"}. Result: true. Never resent automatically.
+ * `distribute`: Send the card's link to its holder by SMS or e-mail. Params: {"cardId", "type"
+ * (sms|email)}. Result: true. Never resent automatically once it may have reached the server (see
+ * "outcome": "unknown").
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -420,7 +420,8 @@ int32_t passteam_distribute(const struct PassteamClient *client,
                             char **out_json);
 
 /**
- * `deletecard`: Deletes a card. Params: {"cardId"}. Result: {"n", "ok", "err", "errmsg"} (n = 0: nothing deleted).
+ * `deletecard`: Delete a card. Params: {"cardId"}. Result: {"n", "ok", "err", "errmsg"} (n = 0: nothing
+ * deleted).
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -432,7 +433,8 @@ int32_t passteam_delete_card(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `updatecards`: Deprecated: updates a card found by cardId, cardCode or templateId + unique variable. Result: {"messages", "updated", "processed"}.
+ * `updatecards`: Deprecated: update a card found by cardId, cardCode or a unique variable. Params:
+ * {"cardId"} or {"cardCode"} or {"templateId", "values"}. Result: {"messages", "updated", "processed"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -444,7 +446,8 @@ int32_t passteam_update_cards(const struct PassteamClient *client,
                               char **out_json);
 
 /**
- * `gettemplates`: Deprecated and slow: every template. Params: none. Result: array of templates.
+ * `gettemplates`: Deprecated and slow: every template with its fields. Params: none. Result: array of
+ * templates.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -456,7 +459,8 @@ int32_t passteam_get_templates(const struct PassteamClient *client,
                                char **out_json);
 
 /**
- * `getcards`: Deprecated and slow: every card of a template. Params: {"templateId"}. Result: array of cards.
+ * `getcards`: Deprecated and slow: every card of a template (use getcardswithpagination). Params:
+ * {"templateId"}. Result: array of cards.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -468,7 +472,9 @@ int32_t passteam_get_cards(const struct PassteamClient *client,
                            char **out_json);
 
 /**
- * `sendpush`: Sends a push message to a template's cards. Params: {"templateId", "message"}. Result: true. Never resent automatically.
+ * `sendpush`: Send a push message to every card of a template (promotions; balances go through
+ * updatecard). Params: {"templateId", "message"}. Result: true. Never resent automatically once it may
+ * have reached the server (see "outcome": "unknown").
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -480,7 +486,7 @@ int32_t passteam_send_push(const struct PassteamClient *client,
                            char **out_json);
 
 /**
- * `getsale`: Reads a sale. Params: {"id"}. Result: the sale.
+ * `getsale`: Read a sale. Params: {"id"}. Result: the sale.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -492,8 +498,9 @@ int32_t passteam_get_sale(const struct PassteamClient *client,
                           char **out_json);
 
 /**
- * `updatesale`: Writes a sale. Params: {"id", "title", "paymentType" (CARD|CASH), "paymentStatus" (DRAFT|PAID), "totalPrice",
- * "cardId", "products": [{"_id", "name", "quantity", "price"}], "clientName"}. Result: the sale.
+ * `updatesale`: Write a sale (absolute: the fields sent replace the stored ones). Params: {"id",
+ * "title"?, "paymentType" (CARD|CASH)?, "paymentStatus" (DRAFT|PAID)?, "totalPrice"?, "cardId"?,
+ * "products"?, "clientName"?}. Result: the sale.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -505,7 +512,7 @@ int32_t passteam_update_sale(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `deletesale`: Deletes a sale. Params: {"id"}.
+ * `deletesale`: Delete a sale. Params: {"id"}. Result: the server's reply.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -517,7 +524,8 @@ int32_t passteam_delete_sale(const struct PassteamClient *client,
                              char **out_json);
 
 /**
- * `createproduct`: Creates a product. Params: {"companyId", "name", "price"}. Result: the product. Never resent automatically.
+ * `createproduct`: Create a product. Params: {"companyId", "name", "price"}. Result: the product. Never
+ * resent automatically once it may have reached the server (see "outcome": "unknown").
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -529,7 +537,8 @@ int32_t passteam_create_product(const struct PassteamClient *client,
                                 char **out_json);
 
 /**
- * `updateproduct`: Updates a product. Params: {"id", "name"?, "price"?}. Result: the product.
+ * `updateproduct`: Change a product's name or price. Params: {"id", "name"?, "price"?}. Result: the
+ * product.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -541,7 +550,7 @@ int32_t passteam_update_product(const struct PassteamClient *client,
                                 char **out_json);
 
 /**
- * `deleteproduct`: Deletes a product. Params: {"id"}.
+ * `deleteproduct`: Delete a product. Params: {"id"}. Result: the server's reply.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -553,7 +562,8 @@ int32_t passteam_delete_product(const struct PassteamClient *client,
                                 char **out_json);
 
 /**
- * `listproducts`: One page of a company's products. Params: {"companyId", "page"?, "perPage"?}.
+ * `listproducts`: One page of a company's products. Params: {"companyId", "page"?, "perPage"?}. Result:
+ * one page of products.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -565,9 +575,9 @@ int32_t passteam_list_products(const struct PassteamClient *client,
                                char **out_json);
 
 /**
- * `issuecard`: Scenario "issue a card": finds the card by cardId, cardCode or templateId + a unique variable
- * ("uniqueVariable", default PHONE), creates it from templateId + values if absent. Result: {"card", "created"}.
- * Exactly once: a lost createcard reply is resolved by looking the card up, never by creating twice.
+ * `issuecard`: Scenario: find the card (cardId, cardCode or a unique variable), create it if absent;
+ * returns {card, created}. Params: {"cardId"} or {"cardCode"} or {"templateId", "values"}, plus
+ * "uniqueVariable"?. Result: {"card", "created"}.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -579,8 +589,9 @@ int32_t passteam_issue_card(const struct PassteamClient *client,
                             char **out_json);
 
 /**
- * `updateclient`: Scenario "update a client": finds the card by cardId, cardCode or templateId + "find" (a unique
- * variable), then updatecard with "values". Result: updatecard's result.
+ * `updateclient`: Scenario: find the card, then updatecard with the values; returns updatecard's result.
+ * Params: {"cardId"} or {"cardCode"} or {"templateId", "find"}, plus "values"?. Result: updatecard's
+ * result.
  * Same contract as passteam_call: *out_json receives the result or the error object (free it with
  * passteam_string_free); params_json NULL or "" = {}.
  *
@@ -590,6 +601,63 @@ int32_t passteam_issue_card(const struct PassteamClient *client,
 int32_t passteam_update_client(const struct PassteamClient *client,
                                const char *params_json,
                                char **out_json);
+
+/**
+ * Replays the outbox entries that are due now, for at most max_ms milliseconds (0 = only report), oldest
+ * first, in order per customer. *out_json receives {"sent", "failed", "pending", "dead"}: entries delivered
+ * and attempts failed in this flush, entries left pending and in the dead list.
+ * Without outbox_path in the config: PASSTEAM_ERR_INVALID_ARGUMENT saying so.
+ *
+ * # Safety
+ * client is NULL or a live client; out_json is NULL (PASSTEAM_ERR_INVALID_ARGUMENT) or writable.
+ */
+int32_t passteam_outbox_flush(const struct PassteamClient *client,
+                              uint32_t max_ms,
+                              char **out_json);
+
+/**
+ * The outbox's state: {"pending", "dead", "oldest_age_ms" (null when nothing is pending), "last_error"
+ * (the error object of the latest failure, or null)}.
+ *
+ * # Safety
+ * As passteam_outbox_flush.
+ */
+int32_t passteam_outbox_stats(const struct PassteamClient *client,
+                              char **out_json);
+
+/**
+ * The outbox entries, oldest first, as an array of {"id", "method", "params" (never the token), "state"
+ * ("pending" or "dead"), "attempts", "last_error", "created_at" (RFC 3339)}. filter_json: NULL, "" or an
+ * object {"state": "pending"|"dead", "limit": N}.
+ *
+ * # Safety
+ * As passteam_outbox_flush; filter_json is NULL or a NUL-terminated string.
+ */
+int32_t passteam_outbox_list(const struct PassteamClient *client,
+                             const char *filter_json,
+                             char **out_json);
+
+/**
+ * Puts entry id (a dead one, typically, after fixing its cause) back in line, due now: {"retried": id}.
+ * PASSTEAM_ERR_NOT_FOUND when there is no such entry or it is being sent right now.
+ *
+ * # Safety
+ * As passteam_outbox_flush.
+ */
+int32_t passteam_outbox_retry(const struct PassteamClient *client,
+                              int64_t id,
+                              char **out_json);
+
+/**
+ * Removes entry id (pending or dead) for good: {"discarded": id}. PASSTEAM_ERR_NOT_FOUND when there is no
+ * such entry or it is being sent right now.
+ *
+ * # Safety
+ * As passteam_outbox_flush.
+ */
+int32_t passteam_outbox_discard(const struct PassteamClient *client,
+                                int64_t id,
+                                char **out_json);
 
 /**
  * Validates a webhook body as Passteam posts it and gives the normalised event.
@@ -678,63 +746,6 @@ int32_t passteam_webhook_next(const struct PassteamWebhookServer *server,
 int32_t passteam_webhook_ack(const struct PassteamWebhookServer *server,
                              const char *webhook_id,
                              char **out_json);
-
-/**
- * Replays the outbox entries that are due now, for at most max_ms milliseconds (0 = only report), oldest
- * first, in order per customer. *out_json receives {"sent", "failed", "pending", "dead"}: entries delivered
- * and attempts failed in this flush, entries left pending and in the dead list.
- * Without outbox_path in the config: PASSTEAM_ERR_INVALID_ARGUMENT saying so.
- *
- * # Safety
- * client is NULL or a live client; out_json is NULL (PASSTEAM_ERR_INVALID_ARGUMENT) or writable.
- */
-int32_t passteam_outbox_flush(const struct PassteamClient *client,
-                              uint32_t max_ms,
-                              char **out_json);
-
-/**
- * The outbox's state: {"pending", "dead", "oldest_age_ms" (null when nothing is pending), "last_error"
- * (the error object of the latest failure, or null)}.
- *
- * # Safety
- * As passteam_outbox_flush.
- */
-int32_t passteam_outbox_stats(const struct PassteamClient *client,
-                              char **out_json);
-
-/**
- * The outbox entries, oldest first, as an array of {"id", "method", "params" (never the token), "state"
- * ("pending" or "dead"), "attempts", "last_error", "created_at" (RFC 3339)}. filter_json: NULL, "" or an
- * object {"state": "pending"|"dead", "limit": N}.
- *
- * # Safety
- * As passteam_outbox_flush; filter_json is NULL or a NUL-terminated string.
- */
-int32_t passteam_outbox_list(const struct PassteamClient *client,
-                             const char *filter_json,
-                             char **out_json);
-
-/**
- * Puts entry id (a dead one, typically, after fixing its cause) back in line, due now: {"retried": id}.
- * PASSTEAM_ERR_NOT_FOUND when there is no such entry or it is being sent right now.
- *
- * # Safety
- * As passteam_outbox_flush.
- */
-int32_t passteam_outbox_retry(const struct PassteamClient *client,
-                              int64_t id,
-                              char **out_json);
-
-/**
- * Removes entry id (pending or dead) for good: {"discarded": id}. PASSTEAM_ERR_NOT_FOUND when there is no
- * such entry or it is being sent right now.
- *
- * # Safety
- * As passteam_outbox_flush.
- */
-int32_t passteam_outbox_discard(const struct PassteamClient *client,
-                                int64_t id,
-                                char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

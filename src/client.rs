@@ -381,57 +381,9 @@ impl scenarios::Steps for Client {
     }
 }
 
-/// One typed function per operation: `client.get_card(json!({"cardId": id}))`.
-macro_rules! operations {
-    ($($snake:ident => $wire:literal),* $(,)?) => {
-        impl Client {
-            $(
-                #[doc = concat!("Calls `", $wire, "` (see the method table for its parameters).")]
-                pub fn $snake(&self, params: Value) -> Result<Value> {
-                    self.call($wire, params)
-                }
-            )*
-        }
-        /// The typed functions, for the test that compares them with the table.
-        pub const TYPED_FUNCTIONS: &[&str] = &[$(stringify!($snake)),*];
-    };
-}
-
-operations! {
-    get_a_token => "getatoken",
-    get_list_templates => "getlisttemplates",
-    get_template => "gettemplate",
-    create_card => "createcard",
-    get_card => "getcard",
-    update_card => "updatecard",
-    get_cards_with_pagination => "getcardswithpagination",
-    check_variable_value => "checkvariablevalue",
-    distribute => "distribute",
-    delete_card => "deletecard",
-    update_cards => "updatecards",
-    get_templates => "gettemplates",
-    get_cards => "getcards",
-    send_push => "sendpush",
-    get_sale => "getsale",
-    update_sale => "updatesale",
-    delete_sale => "deletesale",
-    create_product => "createproduct",
-    update_product => "updateproduct",
-    delete_product => "deleteproduct",
-    list_products => "listproducts",
-    issue_card => "issuecard",
-    update_client => "updateclient",
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_typed_function_for_every_method() {
-        let table: Vec<&str> = methods::METHODS.iter().map(|m| m.snake).collect();
-        assert_eq!(TYPED_FUNCTIONS, table.as_slice());
-    }
 
     #[test]
     fn unknown_method_and_bad_params() {

@@ -5,7 +5,6 @@
 
 use crate::error::{Error, Result};
 use crate::methods::{self, Kind, Verb};
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -27,20 +26,6 @@ pub enum BodyEncoding {
     Json,
     /// In the query string, no body (the default for GET and DELETE).
     Query,
-}
-
-impl BodyEncoding {
-    fn parse(text: &str, key: &str) -> Result<BodyEncoding> {
-        match text.to_ascii_lowercase().as_str() {
-            "multipart" | "multipart/form-data" => Ok(BodyEncoding::Multipart),
-            "urlencoded" | "application/x-www-form-urlencoded" => Ok(BodyEncoding::Urlencoded),
-            "json" | "application/json" => Ok(BodyEncoding::Json),
-            "query" => Ok(BodyEncoding::Query),
-            _ => Err(Error::invalid_argument(format!(
-                "config: {key} must be \"multipart\", \"urlencoded\", \"json\" or \"query\", not {text:?}"
-            ))),
-        }
-    }
 }
 
 /// Which certificates a TLS connection trusts.
@@ -200,143 +185,10 @@ impl fmt::Debug for Config {
     }
 }
 
-/// The config keys, for the error message that names an unknown one.
-pub const CONFIG_KEYS: &[&str] = &[
-    "token",
-    "base_url",
-    "timeout_ms",
-    "connect_timeout_ms",
-    "read_timeout_ms",
-    "user_agent",
-    "proxy",
-    "body_encoding",
-    "max_response_bytes",
-    "endpoints",
-    "allow_insecure_http",
-    "max_attempts",
-    "retry_base_delay_ms",
-    "retry_max_delay_ms",
-    "quota_per_hour",
-    "quota_per_day",
-    "tls_roots",
-    "ca_bundle",
-    "log_file",
-    "log_level",
-    // validation (issue 15)
-    "validation",
-    "phone_region",
-    "template_ttl_ms",
-    "outbox_path",
-    "outbox_replay",
-    "breaker_failures",
-    "breaker_cooldown_ms",
-    "stale_reads",
-];
+/// The config keys (their JSON form, types and meanings live in `config_json.rs`).
+pub use crate::config_json::config_keys;
 
 impl Config {
-    /// Parses the JSON text hosts pass (`NULL`/empty already mapped to `{}` by the caller).
-    pub fn from_json_str(text: &str) -> Result<Config> {
-        let doc: Value = serde_json::from_str(text)
-            .map_err(|e| Error::invalid_json(format!("config is not valid JSON: {e}")))?;
-        match doc {
-            Value::Object(map) => Config::from_json(&map),
-            _ => Err(Error::invalid_json("config must be a JSON object")),
-        }
-    }
-
-    /// Reads a config from a JSON object; every key is checked, unknown keys are refused by name.
-    pub fn from_json(map: &Map<String, Value>) -> Result<Config> {
-        let mut c = Config::default();
-        for (key, value) in map {
-            if value.is_null() && CONFIG_KEYS.contains(&key.as_str()) {
-                continue; // null = keep the default, so hosts can pass optional fields blindly
-            }
-            match key.as_str() {
-                "token" => c.token = Some(string(key, value)?),
-                "base_url" => c.base_url = string(key, value)?,
-                "timeout_ms" => c.timeout = millis(key, value, 1)?,
-                "connect_timeout_ms" => c.connect_timeout = millis(key, value, 1)?,
-                "read_timeout_ms" => c.read_timeout = millis(key, value, 1)?,
-                "user_agent" => c.user_agent = string(key, value)?,
-                "proxy" => c.proxy = Some(string(key, value)?),
-                "body_encoding" => {
-                    c.body_encoding = BodyEncoding::parse(&string(key, value)?, key)?;
-                    if !matches!(c.body_encoding, BodyEncoding::Multipart | BodyEncoding::Urlencoded) {
-                        return Err(Error::invalid_argument(
-                            "config: body_encoding must be \"multipart\" or \"urlencoded\"",
-                        ));
-                    }
-                }
-                "max_response_bytes" => c.max_response_bytes = integer(key, value, 1)?,
-                "endpoints" => c.endpoints = endpoints(value)?,
-                "allow_insecure_http" => c.allow_insecure_http = boolean(key, value)?,
-                "max_attempts" => {
-                    c.retry.max_attempts = u32::try_from(integer(key, value, 1)?.min(100)).unwrap_or(100)
-                }
-                "retry_base_delay_ms" => c.retry.base_delay = millis(key, value, 0)?,
-                "retry_max_delay_ms" => c.retry.max_delay = millis(key, value, 0)?,
-                "quota_per_hour" => c.quota_per_hour = integer(key, value, 0)?,
-                "quota_per_day" => c.quota_per_day = integer(key, value, 0)?,
-                "tls_roots" => {
-                    c.tls_roots = match string(key, value)?.to_ascii_lowercase().as_str() {
-                        "bundled" | "webpki" => TlsRoots::Bundled,
-                        "system" | "platform" => TlsRoots::System,
-                        other => {
-                            return Err(Error::invalid_argument(format!(
-                                "config: tls_roots must be \"bundled\" or \"system\", not {other:?}"
-                            )))
-                        }
-                    }
-                }
-                "ca_bundle" => c.ca_bundle = Some(PathBuf::from(string(key, value)?)),
-                // validation (issue 15)
-                "validation" => {
-                    let text = string(key, value)?;
-                    c.validation = crate::validation::Mode::parse(&text).ok_or_else(|| {
-                        Error::invalid_argument(format!(
-                            "config: validation must be \"off\", \"normalize\" or \"strict\", not {text:?}"
-                        ))
-                    })?
-                }
-                "phone_region" => c.phone_region = string(key, value)?.to_ascii_uppercase(),
-                "template_ttl_ms" => c.template_ttl = millis(key, value, 0)?,
-                "log_file" => c.log_file = Some(PathBuf::from(string(key, value)?)),
-                "log_level" => c.log_level = log_level(&string(key, value)?)?,
-                // issue 12: offline
-                "outbox_path" => c.outbox_path = Some(PathBuf::from(string(key, value)?)),
-                "outbox_replay" => {
-                    c.outbox_replay = match string(key, value)?.to_ascii_lowercase().as_str() {
-                        "background" => OutboxReplay::Background,
-                        "manual" => OutboxReplay::Manual,
-                        other => {
-                            return Err(Error::invalid_argument(format!(
-                                "config: outbox_replay must be \"background\" or \"manual\", not {other:?}"
-                            )))
-                        }
-                    }
-                }
-                "breaker_failures" => {
-                    c.breaker_failures = u32::try_from(integer(key, value, 1)?.min(1000)).unwrap_or(1000);
-                    c.breaker_explicit = true;
-                }
-                "breaker_cooldown_ms" => c.breaker_cooldown = millis(key, value, 1)?,
-                "stale_reads" => c.stale_reads = boolean(key, value)?,
-                _ => {
-                    return Err(Error::invalid_argument(format!(
-                        "config: unknown key {key:?}; the keys are: {}",
-                        CONFIG_KEYS.join(", ")
-                    ))
-                    .with_detail("key", Value::from(key.as_str())))
-                }
-            }
-        }
-        if c.log_file.is_some() && c.log_level == LogLevel::Off && !map.contains_key("log_level") {
-            c.log_level = LogLevel::Info; // naming a file means "log"; the level may still turn it off
-        }
-        c.validate()?;
-        Ok(c)
-    }
-
     /// Checks the values together: URLs, the http rule, the retry bounds.
     pub fn validate(&self) -> Result<()> {
         check_base_url("base_url", &self.base_url, self.allow_insecure_http)?;
@@ -394,80 +246,6 @@ pub struct ResolvedEndpoint {
     pub encoding: BodyEncoding,
 }
 
-fn string(key: &str, value: &Value) -> Result<String> {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| Error::invalid_argument(format!("config: {key} must be a string")))
-}
-
-fn boolean(key: &str, value: &Value) -> Result<bool> {
-    value.as_bool().ok_or_else(|| Error::invalid_argument(format!("config: {key} must be true or false")))
-}
-
-fn integer(key: &str, value: &Value, min: u64) -> Result<u64> {
-    match value.as_u64() {
-        Some(n) if n >= min => Ok(n),
-        _ => Err(Error::invalid_argument(format!("config: {key} must be an integer of at least {min}"))),
-    }
-}
-
-fn millis(key: &str, value: &Value, min: u64) -> Result<Duration> {
-    integer(key, value, min).map(Duration::from_millis)
-}
-
-fn log_level(text: &str) -> Result<LogLevel> {
-    match text.to_ascii_lowercase().as_str() {
-        "off" | "none" => Ok(LogLevel::Off),
-        "error" => Ok(LogLevel::Error),
-        "info" => Ok(LogLevel::Info),
-        "debug" => Ok(LogLevel::Debug),
-        _ => Err(Error::invalid_argument(format!(
-            "config: log_level must be \"off\", \"error\", \"info\" or \"debug\", not {text:?}"
-        ))),
-    }
-}
-
-fn endpoints(value: &Value) -> Result<BTreeMap<String, Endpoint>> {
-    let map = value
-        .as_object()
-        .ok_or_else(|| Error::invalid_argument("config: endpoints must be an object keyed by operation"))?;
-    let mut out = BTreeMap::new();
-    for (name, spec) in map {
-        let method = methods::find(name).filter(|m| m.kind == Kind::Rest).ok_or_else(|| {
-            Error::invalid_argument(format!("config: endpoints.{name}: not a sales/products operation"))
-        })?;
-        let fields = spec
-            .as_object()
-            .ok_or_else(|| Error::invalid_argument(format!("config: endpoints.{name} must be an object")))?;
-        let mut ep = Endpoint::default();
-        for (key, v) in fields {
-            let full = format!("endpoints.{name}.{key}");
-            match key.as_str() {
-                "base_url" => ep.base_url = Some(string(&full, v)?),
-                "path" => ep.path = Some(string(&full, v)?),
-                "verb" | "method" => {
-                    let text = string(&full, v)?;
-                    ep.verb = Some(Verb::parse(&text).ok_or_else(|| {
-                        Error::invalid_argument(format!(
-                            "config: {full} must be GET, POST, PUT or DELETE, not {text:?}"
-                        ))
-                    })?)
-                }
-                "body_encoding" => ep.body_encoding = Some(BodyEncoding::parse(&string(&full, v)?, &full)?),
-                _ => {
-                    return Err(Error::invalid_argument(format!(
-                        "config: unknown key {full:?}; an endpoint has base_url, path, verb, body_encoding"
-                    ))
-                    .with_detail("key", Value::from(full)))
-                }
-            }
-        }
-        out.insert(method.name.to_owned(), ep);
-    }
-    Ok(out)
-}
-
 /// `https://` anywhere; `http://` only for loopback hosts unless explicitly allowed.
 fn check_base_url(key: &str, url: &str, allow_insecure_http: bool) -> Result<()> {
     let uri: ureq::http::Uri =
@@ -508,7 +286,7 @@ pub fn is_loopback(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn parse(v: Value) -> Result<Config> {
         Config::from_json(v.as_object().unwrap())

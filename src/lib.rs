@@ -25,40 +25,69 @@
 //! # Ok::<(), passteam::Error>(())
 //! ```
 
+// The public surface: the client, its config, errors, the method table and the models (with the batch
+// and diagnosis results). Everything else is an implementation detail (pub(crate)), free to change
+// without a semver break.
 pub mod batch;
 #[doc(hidden)]
 pub mod bench_support;
-pub mod client;
+mod client;
+/// `Client::get_card` and the other typed functions, generated from the method table.
+mod client_operations;
 pub mod config;
+mod config_json;
 mod connector;
 pub mod diagnose;
 pub mod error;
+/// The C ABI (`include/passteam.h`). Public so Rust tests can call the exports directly; Rust users
+/// want [`Client`]. Behind the default `c-abi` feature: the 1C add-in builds the core without it.
 #[cfg(feature = "c-abi")]
 pub mod ffi;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod json_shape;
-pub mod log;
-pub mod loose;
+mod json_shape;
+mod json_text;
+pub(crate) mod log;
+mod loose;
 pub mod methods;
 pub mod models;
 mod multipart;
+/// The durable outbox, the circuit breaker and last-known cards (issue 12).
 pub mod outbox;
-pub mod quota;
-pub mod redact;
-pub mod request;
-pub mod resolver;
-pub mod response;
-pub mod retry;
+mod pagination;
+pub(crate) mod quota;
+pub(crate) mod redact;
+pub(crate) mod request;
+pub(crate) mod resolver;
+pub(crate) mod response;
+pub(crate) mod retry;
 mod scenarios;
-pub mod transport;
+pub(crate) mod transport;
+/// Template-aware validation and normalisation of card variables (issue 15).
 pub mod validation;
 pub mod webhook;
 
 pub use client::Client;
 pub use config::{BodyEncoding, Config, Endpoint, LogLevel, OutboxReplay, RetryPolicy, TlsRoots};
+pub use config_json::config_schema_json;
 pub use error::{Error, Outcome, Result, Status};
-pub use methods::{Method, METHODS};
+pub use json_text::json_object;
+pub use methods::{methods_json, Method, METHODS};
+pub use pagination::next_page;
+
+/// The C ABI version, `(MAJOR << 16) | MINOR`, as `passteam_abi_version()` returns it.
+#[cfg(feature = "c-abi")]
+pub const ABI_VERSION: u32 = (ffi::PASSTEAM_ABI_VERSION_MAJOR << 16) | ffi::PASSTEAM_ABI_VERSION_MINOR;
+
+/// Not API: the pure parsers the property tests in `tests/properties.rs` fuzz directly (they read
+/// untrusted text, so they are fuzzed without a server in between). Hidden from the docs and exempt
+/// from semver; nothing outside this repository may use it.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::log::mask;
+    pub use crate::request::{form_fields, prepare};
+    pub use crate::response::{interpret, parse_duplicated_cards, parse_quota_message};
+}
 
 /// The library version, e.g. `0.1.0`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -27,11 +27,6 @@ pub fn normalise_result(raw: Box<RawValue>) -> Box<RawValue> {
     serde_json::value::to_raw_value(&value).unwrap_or(raw)
 }
 
-/// As [`normalise_result`], for a parsed value.
-pub fn normalise_value(value: &mut Value) {
-    empty_values_to_object(value);
-}
-
 /// Whether the text holds `"values"`, a colon and an empty list (whitespace allowed between them).
 fn has_empty_values_list(text: &str) -> bool {
     let mut rest = text;

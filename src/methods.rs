@@ -2,9 +2,12 @@
 //! idempotency and deprecation.
 //!
 //! Every layer reads it: the request builder (required parameters, types), the transport (retry policy),
-//! the C exports, the CLI, the bindings' method lists (tests compare them with [`METHODS`]) and the
-//! sandbox's router. Facts the spec marks *unconfirmed* ([U]) live only here, so that one edit corrects
-//! them; parameters that the table does not know are passed through untouched.
+//! the CLI, and the bindings (through `passteam_methods_json`). What would otherwise be copied from it
+//! (typed functions, the per-operation C exports, test lists, the 1C harness's names, README lists) is
+//! generated from it by `cargo run -p xtask -- gen`. The sandbox does not read it, on purpose: its
+//! routes are written from the spec, so the tests of paths and verbs are not tautological. Facts the
+//! spec marks *unconfirmed* ([U]) live only here, so that one edit corrects them; parameters that the
+//! table does not know are passed through untouched.
 
 /// HTTP verb of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +51,17 @@ pub enum Kind {
     Scenario,
 }
 
+impl Kind {
+    /// The kind's name in `methods_json`: `"oapi"`, `"rest"`, `"scenario"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Oapi => "oapi",
+            Kind::Rest => "rest",
+            Kind::Scenario => "scenario",
+        }
+    }
+}
+
 /// The type a parameter must have; the request builder checks it and turns it into form text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamType {
@@ -63,6 +77,21 @@ pub enum ParamType {
     Values,
     /// An array of objects (e.g. the products of a sale).
     ObjectList,
+}
+
+impl ParamType {
+    /// The type's name in `methods_json`: `"text"`, `"integer"`, `"number"`, `"oneof"`, `"values"`,
+    /// `"objectlist"` (the names bindings and tools already read; spelled out, not `Debug` output).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamType::Text => "text",
+            ParamType::Integer => "integer",
+            ParamType::Number => "number",
+            ParamType::OneOf(_) => "oneof",
+            ParamType::Values => "values",
+            ParamType::ObjectList => "objectlist",
+        }
+    }
 }
 
 /// How sure we are of a name (the spec's labels).
@@ -114,6 +143,10 @@ pub struct Method {
     pub auth: bool,
     /// One line for people: what the operation does.
     pub summary: &'static str,
+    /// What a successful call returns, for people (the C export's doc comment and the README).
+    pub result: &'static str,
+    /// The 1C:Enterprise add-in's Russian method name (the English one is the camel name, capitalised).
+    pub russian: &'static str,
 }
 
 use Label::{Confirmed as C, Inferred as I, Unconfirmed as U};
@@ -140,6 +173,8 @@ const fn oapi(name: &'static str, snake: &'static str, camel: &'static str, path
         deprecated: false,
         auth: true,
         summary: "",
+        result: "",
+        russian: "",
     }
 }
 
@@ -163,53 +198,73 @@ pub static METHODS: &[Method] = &[
         params: &[req("nickname", Text, U), req("password", Text, U)],
         auth: false,
         summary: "Exchange the personal account's login and password for an API token (valid 365 days).",
+        result: "the token (a string) or {\"token\": ...}",
+        russian: "ПолучитьТокен",
         ..oapi("getatoken", "get_a_token", "getAToken", "/oapi/v1/getatoken")
     },
     Method {
         summary: "List the ids (and titles) of the account's templates.",
+        result: "array of template ids or {\"templateId\", \"title\"}",
+        russian: "ПолучитьСписокШаблонов",
         ..oapi("getlisttemplates", "get_list_templates", "getListTemplates", "/oapi/v1/getlisttemplates")
     },
     Method {
         params: &[req("templateId", Text, I)],
         summary: "Read one template with its fields.",
+        result: "the template with its fields",
+        russian: "ПолучитьШаблон",
         ..oapi("gettemplate", "get_template", "getTemplate", "/oapi/v1/gettemplate")
     },
     Method {
         params: &[req("templateId", Text, C), opt("values", Values, C), opt("cardCode", Text, C)],
         idempotent: false,
         summary: "Create a card from a template; returns the card with its download links.",
+        result: "the card",
+        russian: "СоздатьКарту",
         ..oapi("createcard", "create_card", "createCard", "/oapi/v1/createcard")
     },
     Method {
         params: &[opt("cardId", Text, C), opt("cardCode", Text, I), opt("templateId", Text, I), opt("values", Values, I)],
         one_of: CARD_LOOKUP,
         summary: "Find a card by cardId, by cardCode, or by templateId and a unique variable.",
+        result: "the card; PASSTEAM_ERR_NOT_FOUND when there is none",
+        russian: "ПолучитьКарту",
         ..oapi("getcard", "get_card", "getCard", "/oapi/v1/getcard")
     },
     Method {
         params: &[req("cardId", Text, C), opt("values", Values, C)],
         summary: "Change a card's variables (only those sent change) and system fields.",
+        result: "{\"messages\", \"updated\", \"card\"}",
+        russian: "ОбновитьКарту",
         ..oapi("updatecard", "update_card", "updateCard", "/oapi/v1/updatecard")
     },
     Method {
         params: &[req("templateId", Text, I), opt("page", Integer, U), opt("perPage", Integer, U)],
         summary: "One page (at most 50 cards) of a template's cards.",
+        result: "{\"pageCount\", \"nextPage\", \"previouslyPage\", \"cardsCount\", \"cards\"}",
+        russian: "ПолучитьКартыПостранично",
         ..oapi("getcardswithpagination", "get_cards_with_pagination", "getCardsWithPagination", "/oapi/v1/getcardswithpagination")
     },
     Method {
         params: &[req("templateId", Text, U), req("values", Values, U)],
         summary: "Check whether a value of a unique variable is still free.",
+        result: "{\"unique\", \"cardsIds\"}",
+        russian: "ПроверитьЗначениеПеременной",
         ..oapi("checkvariablevalue", "check_variable_value", "checkVariableValue", "/oapi/v1/checkvariablevalue")
     },
     Method {
         params: &[req("cardId", Text, U), req("type", OneOf(DISTRIBUTION_TYPES), U)],
         idempotent: false,
         summary: "Send the card's link to its holder by SMS or e-mail.",
+        result: "true",
+        russian: "ОтправитьСсылкуНаКарту",
         ..oapi("distribute", "distribute", "distribute", "/oapi/v1/distribute")
     },
     Method {
         params: &[req("cardId", Text, I)],
         summary: "Delete a card.",
+        result: "{\"n\", \"ok\", \"err\", \"errmsg\"} (n = 0: nothing deleted)",
+        russian: "УдалитьКарту",
         ..oapi("deletecard", "delete_card", "deleteCard", "/oapi/v1/deletecard")
     },
     Method {
@@ -217,28 +272,38 @@ pub static METHODS: &[Method] = &[
         one_of: CARD_LOOKUP,
         deprecated: true,
         summary: "Deprecated: update a card found by cardId, cardCode or a unique variable.",
+        result: "{\"messages\", \"updated\", \"processed\"}",
+        russian: "ОбновитьКарты",
         ..oapi("updatecards", "update_cards", "updateCards", "/oapi/v1/updatecards")
     },
     Method {
         deprecated: true,
         summary: "Deprecated and slow: every template with its fields.",
+        result: "array of templates",
+        russian: "ПолучитьШаблоны",
         ..oapi("gettemplates", "get_templates", "getTemplates", "/oapi/v1/gettemplates")
     },
     Method {
         params: &[req("templateId", Text, C)],
         deprecated: true,
         summary: "Deprecated and slow: every card of a template (use getcardswithpagination).",
+        result: "array of cards",
+        russian: "ПолучитьКарты",
         ..oapi("getcards", "get_cards", "getCards", "/oapi/v1/getcards")
     },
     Method {
         params: &[req("templateId", Text, U), req("message", Text, U)],
         idempotent: false,
         summary: "Send a push message to every card of a template (promotions; balances go through updatecard).",
+        result: "true",
+        russian: "ОтправитьУведомление",
         ..oapi("sendpush", "send_push", "sendPush", "/oapi/v1/sendpush")
     },
     Method {
         params: &[req("id", Text, C)],
         summary: "Read a sale.",
+        result: "the sale",
+        russian: "ПолучитьПродажу",
         ..rest("getsale", "get_sale", "getSale", Verb::Get, "/oapi/v1/sale")
     },
     Method {
@@ -253,32 +318,44 @@ pub static METHODS: &[Method] = &[
             opt("clientName", Text, C),
         ],
         summary: "Write a sale (absolute: the fields sent replace the stored ones).",
+        result: "the sale",
+        russian: "ОбновитьПродажу",
         ..rest("updatesale", "update_sale", "updateSale", Verb::Put, "/oapi/v1/sale")
     },
     Method {
         params: &[req("id", Text, C)],
         summary: "Delete a sale.",
+        result: "the server's reply",
+        russian: "УдалитьПродажу",
         ..rest("deletesale", "delete_sale", "deleteSale", Verb::Delete, "/oapi/v1/sale")
     },
     Method {
         params: &[req("companyId", Text, C), req("name", Text, C), req("price", Number, C)],
         idempotent: false,
         summary: "Create a product.",
+        result: "the product",
+        russian: "СоздатьТовар",
         ..rest("createproduct", "create_product", "createProduct", Verb::Post, "/oapi/v1/product")
     },
     Method {
         params: &[req("id", Text, C), opt("name", Text, C), opt("price", Number, C)],
         summary: "Change a product's name or price.",
+        result: "the product",
+        russian: "ОбновитьТовар",
         ..rest("updateproduct", "update_product", "updateProduct", Verb::Put, "/oapi/v1/product")
     },
     Method {
         params: &[req("id", Text, C)],
         summary: "Delete a product.",
+        result: "the server's reply",
+        russian: "УдалитьТовар",
         ..rest("deleteproduct", "delete_product", "deleteProduct", Verb::Delete, "/oapi/v1/product")
     },
     Method {
         params: &[req("companyId", Text, C), opt("page", Integer, C), opt("perPage", Integer, C)],
         summary: "One page of a company's products.",
+        result: "one page of products",
+        russian: "ПолучитьСписокТоваров",
         ..rest("listproducts", "list_products", "listProducts", Verb::Post, "/oapi/v1/products")
     },
     Method {
@@ -286,12 +363,16 @@ pub static METHODS: &[Method] = &[
         one_of: CARD_LOOKUP,
         idempotent: false,
         summary: "Scenario: find the card (cardId, cardCode or a unique variable), create it if absent; returns {card, created}.",
+        result: "{\"card\", \"created\"}",
+        russian: "ВыдатьКарту",
         ..scenario("issuecard", "issue_card", "issueCard")
     },
     Method {
         params: &[opt("cardId", Text, C), opt("cardCode", Text, C), opt("templateId", Text, C), opt("values", Values, C), opt("find", Values, C)],
         one_of: CLIENT_LOOKUP,
         summary: "Scenario: find the card, then updatecard with the values; returns updatecard's result.",
+        result: "updatecard's result",
+        russian: "ОбновитьКлиента",
         ..scenario("updateclient", "update_client", "updateClient")
     },
 ];
@@ -317,6 +398,38 @@ impl Method {
     pub fn export_name(&self) -> String {
         format!("passteam_{}", self.snake)
     }
+}
+
+/// The method table as JSON: `[{"name", "snake", "camel", "kind", "verb", "path", "params": [{"name",
+/// "required", "type"}], "one_of", "idempotent", "deprecated", "auth", "summary"}]`. The C ABI serves it
+/// as `passteam_methods_json()`, the CLI as `passteam methods`, and the 1C add-in builds its names from it.
+pub fn methods_json() -> serde_json::Value {
+    use serde_json::json;
+    serde_json::Value::Array(
+        METHODS
+            .iter()
+            .map(|m| {
+                json!({
+                    "name": m.name,
+                    "snake": m.snake,
+                    "camel": m.camel,
+                    "kind": m.kind.as_str(),
+                    "verb": m.verb.as_str(),
+                    "path": m.path,
+                    "params": m.params.iter().map(|p| json!({
+                        "name": p.name,
+                        "required": p.required,
+                        "type": p.ty.as_str(),
+                    })).collect::<Vec<_>>(),
+                    "one_of": m.one_of,
+                    "idempotent": m.idempotent,
+                    "deprecated": m.deprecated,
+                    "auth": m.auth,
+                    "summary": m.summary,
+                })
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -346,6 +459,16 @@ mod tests {
                     assert!(m.param(p).is_some(), "{}: one_of names unknown {}", m.name, p);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn every_method_is_described_for_people_and_1c() {
+        for m in METHODS {
+            assert!(!m.summary.is_empty(), "{}: no summary", m.name);
+            assert!(!m.result.is_empty(), "{}: no result", m.name);
+            assert!(!m.russian.is_empty(), "{}: no Russian name (the 1C add-in needs one)", m.name);
+            assert!(m.russian.chars().all(char::is_alphanumeric), "{}: {:?}", m.name, m.russian);
         }
     }
 

@@ -240,7 +240,7 @@ impl Quota {
             day: windows[1],
             paused_for: pause,
             refusals_in_a_row: r.streak,
-            server_limit: (r.streak > 0).then(|| (r.limit, r.window)),
+            server_limit: (r.streak > 0).then_some((r.limit, r.window)),
         }
     }
 }

@@ -5,10 +5,10 @@
 
 mod support;
 
-use passteam::config::CONFIG_KEYS;
+use passteam::__fuzz as response;
 use passteam::ffi::*;
 use passteam::methods::{Method, ParamType};
-use passteam::{response, Config, Status, METHODS};
+use passteam::{Config, Status, METHODS};
 use passteam_sandbox::Sandbox;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
@@ -82,7 +82,7 @@ proptest! {
     #[test]
     fn config_objects_never_panic_and_clients_build_or_refuse(
         entries in prop::collection::vec(
-            (prop_oneof![prop::sample::select(CONFIG_KEYS.to_vec()).prop_map(str::to_owned), "[a-z_]{1,12}"], json_value()),
+            (prop_oneof![prop::sample::select(passteam::config::config_keys()).prop_map(str::to_owned), "[a-z_]{1,12}"], json_value()),
             0..6,
         )
     ) {
@@ -128,7 +128,7 @@ proptest! {
     #[test]
     fn an_unknown_config_key_is_refused_by_name(
         base in valid_config(),
-        key in ".{1,16}".prop_filter("unknown", |k| !CONFIG_KEYS.contains(&k.as_str())),
+        key in ".{1,16}".prop_filter("unknown", |k| !passteam::config::config_keys().contains(&k.as_str())),
         value in json_value().prop_filter("not null", |v| !v.is_null()),
     ) {
         let mut config = base;
@@ -168,7 +168,7 @@ proptest! {
     #![proptest_config(cases(2000, 4))]
     #[test]
     fn prepare_checks_or_normalises_every_methods_params((method, params) in method_and_params()) {
-        match passteam::request::prepare(method, &params) {
+        match passteam::__fuzz::prepare(method, &params) {
             Err(e) => prop_assert_eq!(e.status, Status::Validation, "{}", e.to_json()),
             Ok(prepared) => {
                 for p in method.params.iter().filter(|p| p.required) {
@@ -184,7 +184,7 @@ proptest! {
                     }
                 }
                 // The form encoder takes whatever prepare lets through.
-                let _ = passteam::request::form_fields(&prepared);
+                let _ = passteam::__fuzz::form_fields(&prepared);
             }
         }
     }
@@ -371,13 +371,13 @@ proptest! {
     #![proptest_config(cases(2000, 9))]
     #[test]
     fn the_masker_never_panics(text in any::<String>()) {
-        let _ = passteam::log::mask(&text);
+        let _ = passteam::__fuzz::mask(&text);
     }
 
     #[test]
     fn a_masked_line_never_holds_a_phone(before in context(), phone in phone(), after in context()) {
         let line = format!("{} {phone} {}", before.join(" "), after.join(" "));
-        let masked = passteam::log::mask(&line);
+        let masked = passteam::__fuzz::mask(&line);
         prop_assert!(!masked.contains(&phone), "{phone:?} survived masking:\n  line:   {line}\n  masked: {masked}");
     }
 
@@ -388,7 +388,7 @@ proptest! {
         after in context(),
     ) {
         let line = format!("{} {email} {}", before.join(" "), after.join(" "));
-        let masked = passteam::log::mask(&line);
+        let masked = passteam::__fuzz::mask(&line);
         prop_assert!(!masked.contains(&email), "{email:?} survived masking: {masked}");
         let domain = email.split('@').nth(1).unwrap();
         prop_assert!(masked.contains(&format!("***@{domain}")), "{masked}");
@@ -473,7 +473,7 @@ proptest! {
     fn client_new_with_arbitrary_bytes(config in prop_oneof![
         2 => c_bytes(80),
         1 => prop::collection::vec(
-                (prop_oneof![prop::sample::select(CONFIG_KEYS.to_vec()).prop_map(str::to_owned), "[a-z_]{1,12}"], json_value()),
+                (prop_oneof![prop::sample::select(passteam::config::config_keys()).prop_map(str::to_owned), "[a-z_]{1,12}"], json_value()),
                 0..5,
             ).prop_map(|e| CString::new(Value::Object(defuse(e.into_iter().collect())).to_string()).unwrap()),
     ]) {

@@ -3,6 +3,7 @@ package passteam
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // MethodInfo describes one operation, as the library's method table (passteam_methods_json) does.
@@ -37,33 +38,31 @@ func Methods() ([]MethodInfo, error) {
 	return out, nil
 }
 
-// operations maps each wire name to the Client method that runs it. A test checks it against
-// Methods() and against the Client's method set, so that an operation added to the library
-// cannot be missed here.
-var operations = map[string]string{
-	"getatoken":              "GetAToken",
-	"getlisttemplates":       "GetListTemplates",
-	"gettemplate":            "GetTemplate",
-	"createcard":             "CreateCard",
-	"getcard":                "GetCard",
-	"updatecard":             "UpdateCard",
-	"getcardswithpagination": "GetCardsWithPagination",
-	"checkvariablevalue":     "CheckVariableValue",
-	"distribute":             "Distribute",
-	"deletecard":             "DeleteCard",
-	"updatecards":            "UpdateCards",
-	"gettemplates":           "GetTemplates",
-	"getcards":               "GetCards",
-	"sendpush":               "SendPush",
-	"getsale":                "GetSale",
-	"updatesale":             "UpdateSale",
-	"deletesale":             "DeleteSale",
-	"createproduct":          "CreateProduct",
-	"updateproduct":          "UpdateProduct",
-	"deleteproduct":          "DeleteProduct",
-	"listproducts":           "ListProducts",
-	"issuecard":              "IssueCard",
-	"updateclient":           "UpdateClient",
+// goName is the Client method that runs an operation: its camelCase name with a capital
+// ("getCard" -> "GetCard"). A test checks that every operation of Methods() has one.
+func goName(camel string) string {
+	if camel == "" {
+		return ""
+	}
+	return strings.ToUpper(camel[:1]) + camel[1:]
+}
+
+// configKeys returns the names of the config keys the library accepts, from its schema
+// (passteam_config_schema_json), in the library's order.
+func configKeys() ([]string, error) {
+	var schema struct {
+		Keys []struct {
+			Name string `json:"name"`
+		} `json:"keys"`
+	}
+	if err := json.Unmarshal(nativeConfigSchemaJSON(), &schema); err != nil {
+		return nil, fmt.Errorf("passteam: the library's config schema is not readable: %w", err)
+	}
+	names := make([]string, len(schema.Keys))
+	for i, k := range schema.Keys {
+		names[i] = k.Name
+	}
+	return names, nil
 }
 
 // Version returns the linked library's version, e.g. "0.1.0".

@@ -53,6 +53,12 @@ func nativeMethodsJSON() []byte {
 	return C.GoBytes(unsafe.Pointer(p), C.int(C.strlen(p)))
 }
 
+// nativeConfigSchemaJSON returns the library's config schema (a static string: never freed).
+func nativeConfigSchemaJSON() []byte {
+	p := C.passteam_config_schema_json()
+	return C.GoBytes(unsafe.Pointer(p), C.int(C.strlen(p)))
+}
+
 // takeString copies a string the library handed over and frees the library's copy.
 func takeString(p *C.char) []byte {
 	if p == nil {

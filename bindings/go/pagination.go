@@ -16,8 +16,9 @@ const cardsPerPage = 50
 //		...
 //	}
 //
-// It stops after the last page (nextPage null), at an empty page, when the loop breaks, or after
-// yielding an error (the failed page's error, or ctx's once it is done).
+// It stops after the last page (nextPage null), at an empty page, at a nextPage that is not after
+// the current page, when the loop breaks, or after yielding an error (the failed page's error, or
+// ctx's once it is done).
 func (c *Client) Cards(ctx context.Context, templateID string) iter.Seq2[Card, error] {
 	return func(yield func(Card, error) bool) {
 		page := 1
@@ -27,20 +28,26 @@ func (c *Client) Cards(ctx context.Context, templateID string) iter.Seq2[Card, e
 				yield(Card{}, err)
 				return
 			}
-			if len(p.Cards) == 0 {
-				return
-			}
 			for _, card := range p.Cards {
 				if !yield(card, nil) {
 					return
 				}
 			}
-			if p.NextPage == nil {
+			next, ok := nextPage(page, p)
+			if !ok {
 				return
 			}
-			// Follow the server's nextPage, but never backwards: a confused server must not make
-			// the walk loop forever.
-			page = max(*p.NextPage, page+1)
+			page = next
 		}
 	}
+}
+
+// nextPage is the pagination rule every binding shares (tests/vectors/pagination.json): the page
+// after current, or false to stop: at a page without cards, at a null nextPage, or at a nextPage
+// not after current (a server that does not move forward must not make the walk loop forever).
+func nextPage(current int, p Page) (int, bool) {
+	if len(p.Cards) == 0 || p.NextPage == nil || *p.NextPage <= current {
+		return 0, false
+	}
+	return *p.NextPage, true
 }

@@ -2,7 +2,11 @@ package passteam
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
+	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -130,4 +134,50 @@ func TestCardsWalksEveryPageLazily(t *testing.T) {
 			t.Fatalf("walked %d cards, ended with %v; want 50 and context.Canceled", n, last)
 		}
 	})
+}
+
+// The walk follows the pagination rule shared with the core and Python (tests/vectors/pagination.json).
+func TestNextPageFollowsTheSharedVector(t *testing.T) {
+	data, err := os.ReadFile("../../tests/vectors/pagination.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vector struct {
+		Cases []struct {
+			Name  string `json:"name"`
+			Pages map[string]struct {
+				Cards    int  `json:"cards"`
+				NextPage *int `json:"nextPage"`
+			} `json:"pages"`
+			Requests []int `json:"requests"`
+			Cards    int   `json:"cards"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &vector); err != nil {
+		t.Fatal(err)
+	}
+	if len(vector.Cases) < 8 {
+		t.Fatalf("%d cases", len(vector.Cases))
+	}
+	for _, tc := range vector.Cases {
+		var requests []int
+		cards, page := 0, 1
+		for {
+			requests = append(requests, page)
+			spec, ok := tc.Pages[strconv.Itoa(page)]
+			if !ok {
+				t.Fatalf("%s: page %d requested, the case has none", tc.Name, page)
+			}
+			p := Page{NextPage: spec.NextPage, Cards: make([]Card, spec.Cards)}
+			cards += len(p.Cards)
+			next, more := nextPage(page, p)
+			if !more {
+				break
+			}
+			page = next
+		}
+		if !slices.Equal(requests, tc.Requests) || cards != tc.Cards {
+			t.Errorf("%s: requested %v, %d cards; want %v, %d", tc.Name, requests, cards, tc.Requests, tc.Cards)
+		}
+	}
 }

@@ -254,8 +254,8 @@ fn scenario(client: &Client, template_id: &str, plan: &Plan) -> Result<(), Error
         let cards = result["cards"].as_array().map_or(0, Vec::len);
         seen += cards;
         say!("   page {page} of {}: {cards} cards (total {})", result["pageCount"], result["cardsCount"]);
-        match result["nextPage"].as_u64() {
-            Some(next) if next > page && cards > 0 && !plan.live => page = next,
+        match passteam::next_page(page, &result) {
+            Some(next) if !plan.live => page = next,
             _ => break,
         }
     }

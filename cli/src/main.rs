@@ -70,7 +70,7 @@ enum Command {
 }
 
 fn version_line() -> String {
-    let abi = passteam::ffi::passteam_abi_version();
+    let abi = passteam::ABI_VERSION;
     format!("{} (C ABI {}.{})", passteam::VERSION, abi >> 16, abi & 0xffff)
 }
 

@@ -11,7 +11,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), Error> {
     if args.json {
-        crate::say!("{}", serde_json::to_string_pretty(&passteam::ffi::methods_json()).unwrap_or_default());
+        crate::say!("{}", serde_json::to_string_pretty(&passteam::methods_json()).unwrap_or_default());
         return Ok(());
     }
     for m in METHODS {

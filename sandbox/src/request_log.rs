@@ -126,7 +126,7 @@ mod tests {
     #[test]
     fn a_long_value_is_cut_at_a_character_boundary_and_says_so() {
         let long = "я".repeat(MAX_ENTRY_BYTES); // 2 bytes a character: twice the budget
-        let flat = vec![("k".to_string(), long.clone()), ("z".to_string(), "v".to_string())];
+        let flat = [("k".to_string(), long.clone()), ("z".to_string(), "v".to_string())];
         let rec = recorded_fields(flat.iter());
         let kept = &rec["k"];
         assert!(kept.ends_with(&format!("…[{} bytes not recorded]", long.len() - (MAX_ENTRY_BYTES - 2))));

@@ -53,9 +53,6 @@ pub(crate) unsafe fn json_object_arg(ptr: *const c_char, name: &str) -> Result<V
         return Ok(Value::Object(Default::default()));
     }
     let text = text_arg(ptr, name)?;
-    if text.trim().is_empty() {
-        return Ok(Value::Object(Default::default()));
-    }
     // Bounded before parsing: a million keys would take longer to parse than a short timeout_ms, and the
     // core refuses params over 1 MiB of text anyway (request.rs).
     if text.len() > MAX_JSON_ARG_BYTES {
@@ -64,11 +61,7 @@ pub(crate) unsafe fn json_object_arg(ptr: *const c_char, name: &str) -> Result<V
             format!("{name} is {} bytes of JSON; at most {MAX_JSON_ARG_BYTES} are accepted", text.len()),
         ));
     }
-    match serde_json::from_str::<Value>(text) {
-        Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err(Error::invalid_json(format!("{name} must be a JSON object"))),
-        Err(e) => Err(Error::invalid_json(format!("{name} is not valid JSON: {e}"))),
-    }
+    crate::json_text::json_object(text, name).map(Value::Object)
 }
 
 /// Hands a string to the caller, who frees it with passteam_string_free.

@@ -5,9 +5,9 @@ use super::{
     PassteamClient, PASSTEAM_ABI_VERSION_MAJOR, PASSTEAM_ABI_VERSION_MINOR, PASSTEAM_ERR_INVALID_ARGUMENT,
 };
 use crate::error::{Error, Status};
-use crate::methods::{Kind, METHODS};
 use once_cell::sync::Lazy;
-use serde_json::{json, Value};
+use serde_json::value::RawValue;
+use serde_json::Value;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::ptr;
@@ -49,11 +49,11 @@ pub extern "C" fn passteam_status_name(status: i32) -> *const c_char {
 /// (30000), quota_per_day (350000), tls_roots ("bundled" or "system"), ca_bundle (PEM path), log_file,
 /// log_level ("off", "error", "info", "debug"), validation ("normalize" default: card variables checked
 /// against the template's field types, phones sent in E.164, what cannot be fixed refused; "strict";
-/// "off"), phone_region ("RU": phones without a country code), template_ttl_ms (600000: templates read for
-/// validation are reused this long). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
-/// log_level ("off", "error", "info", "debug"). Offline (see the README's "Offline"): outbox_path (SQLite file;
-/// the outbox is off when absent), outbox_replay ("background" default, or "manual"), breaker_failures (3),
-/// breaker_cooldown_ms (30000), stale_reads (false). An unknown key is PASSTEAM_ERR_INVALID_ARGUMENT naming it.
+/// "off"), phone_region ("RU"), template_ttl_ms (600000). Offline (see the README's "Offline"): outbox_path
+/// (SQLite file; the outbox is off when absent), outbox_replay ("background" default, or "manual"),
+/// breaker_failures (3), breaker_cooldown_ms (30000), stale_reads (false). passteam_config_schema_json lists
+/// them with their types. An unknown key, or a value of the wrong type, is PASSTEAM_ERR_INVALID_ARGUMENT
+/// naming the key.
 ///
 /// On PASSTEAM_OK, *out_client receives the client (free it with passteam_client_free) and *out_error_json,
 /// if out_error_json is not NULL, is set to NULL. On failure *out_client is set to NULL and *out_error_json
@@ -152,6 +152,39 @@ pub unsafe extern "C" fn passteam_call_with_timeout(
     call_inner(client, method, params_json, timeout, out_json)
 }
 
+/// The shared body of every call export: resolve the client, parse the params, call the core.
+///
+/// # Safety
+/// As passteam_call.
+unsafe fn call_named(
+    client: *const PassteamClient,
+    method: &str,
+    params_json: *const c_char,
+    timeout: Option<Duration>,
+) -> crate::Result<Box<RawValue>> {
+    // Held for the whole call: a concurrent passteam_client_free waits for it (see PassteamClient).
+    let client = PassteamClient::enter(client)?;
+    let params = json_object_arg(params_json, "params_json")?;
+    client.inner.call_json(method, params, timeout)
+}
+
+/// The body of every per-operation export (src/ffi/operations.rs, generated).
+///
+/// # Safety
+/// As passteam_call.
+pub(crate) unsafe fn operation(
+    client: *const PassteamClient,
+    method: &str,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> i32 {
+    if out_json.is_null() {
+        return PASSTEAM_ERR_INVALID_ARGUMENT;
+    }
+    *out_json = ptr::null_mut();
+    deliver(guarded(|| call_named(client, method, params_json, None)), out_json)
+}
+
 unsafe fn call_inner(
     client: *const PassteamClient,
     method: *const c_char,
@@ -165,13 +198,14 @@ unsafe fn call_inner(
     *out_json = ptr::null_mut();
     let outcome = guarded(|| {
         let method = text_arg(method, "method")?;
-        super::operations::call_named(client, method, params_json, timeout)
+        call_named(client, method, params_json, timeout)
     });
     deliver(outcome, out_json)
 }
 
 /// Frees a string the library returned through an out parameter. NULL is a no-op. Never pass the static
-/// strings of passteam_version, passteam_status_name or passteam_methods_json.
+/// strings of passteam_version, passteam_status_name, passteam_methods_json or
+/// passteam_config_schema_json.
 ///
 /// # Safety
 /// s is NULL or a string returned by this library and not yet freed.
@@ -191,37 +225,18 @@ pub unsafe extern "C" fn passteam_string_free(s: *mut c_char) {
 #[no_mangle]
 pub extern "C" fn passteam_methods_json() -> *const c_char {
     static TABLE: Lazy<CString> =
-        Lazy::new(|| CString::new(methods_json().to_string()).expect("no NUL in JSON"));
+        Lazy::new(|| CString::new(crate::methods::methods_json().to_string()).expect("no NUL in JSON"));
     TABLE.as_ptr()
 }
 
-/// The method table as JSON (also used by the CLI's `methods` command).
-pub fn methods_json() -> Value {
-    Value::Array(
-        METHODS
-            .iter()
-            .map(|m| {
-                json!({
-                    "name": m.name,
-                    "snake": m.snake,
-                    "camel": m.camel,
-                    "kind": match m.kind { Kind::Oapi => "oapi", Kind::Rest => "rest", Kind::Scenario => "scenario" },
-                    "verb": m.verb.as_str(),
-                    "path": m.path,
-                    "params": m.params.iter().map(|p| json!({
-                        "name": p.name,
-                        "required": p.required,
-                        "type": format!("{:?}", p.ty).split('(').next().unwrap_or_default().to_lowercase(),
-                    })).collect::<Vec<_>>(),
-                    "one_of": m.one_of,
-                    "idempotent": m.idempotent,
-                    "deprecated": m.deprecated,
-                    "auth": m.auth,
-                    "summary": m.summary,
-                })
-            })
-            .collect(),
-    )
+/// The config schema as a static JSON object: {"keys": [{"name", "type", "expected", "doc"}],
+/// "endpoint_keys": [...]}, every key passteam_client_new accepts. Bindings compare their config fields
+/// with it. The string is static: do not free it. (ABI 1.5.)
+#[no_mangle]
+pub extern "C" fn passteam_config_schema_json() -> *const c_char {
+    static SCHEMA: Lazy<CString> =
+        Lazy::new(|| CString::new(crate::config_schema_json().to_string()).expect("no NUL in JSON"));
+    SCHEMA.as_ptr()
 }
 
 /// Test support: panics inside the library on purpose and returns what every export returns for a bug,

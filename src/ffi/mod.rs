@@ -58,7 +58,7 @@ pub const PASSTEAM_ERR_INTERNAL: i32 = 99;
 /// Major version of the C ABI: a wrapper refuses a library whose major differs from its own.
 pub const PASSTEAM_ABI_VERSION_MAJOR: u32 = 1;
 /// Minor version of the C ABI: grows when exports are added; existing ones keep their meaning.
-pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 5;
+pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 6;
 
 /// An opaque client. Create it with passteam_client_new, free it with passteam_client_free.
 /// All functions may be called concurrently on one client from any number of threads, and

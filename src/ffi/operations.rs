@@ -1,44 +1,13 @@
-//! One export per operation of the method table (and the two scenarios), all with passteam_call's contract.
-//! Generated once from the table and checked against it by the tests (tests/c_abi.rs).
+// GENERATED from the method table (src/methods.rs) by `cargo run -p xtask -- gen`: do not edit.
+//! One C export per operation that had one at ABI 1.1, each with passteam_call's contract. The set is
+//! frozen for 1.x (abi/1.1.txt): operations added later are reached through passteam_call.
 
-use super::convert::{deliver, guarded, json_object_arg};
-use super::{PassteamClient, PASSTEAM_ERR_INVALID_ARGUMENT};
-use crate::error::Result;
-use serde_json::value::RawValue;
+use super::exports::operation;
+use super::PassteamClient;
 use std::os::raw::c_char;
-use std::ptr;
-use std::time::Duration;
 
-/// The shared body of every call export: resolve the client, parse the params, call the core.
-///
-/// # Safety
-/// As passteam_call.
-pub(crate) unsafe fn call_named(
-    client: *const PassteamClient,
-    method: &str,
-    params_json: *const c_char,
-    timeout: Option<Duration>,
-) -> Result<Box<RawValue>> {
-    // Held for the whole call: a concurrent passteam_client_free waits for it (see PassteamClient).
-    let client = PassteamClient::enter(client)?;
-    let params = json_object_arg(params_json, "params_json")?;
-    client.inner.call_json(method, params, timeout)
-}
-
-unsafe fn operation(
-    client: *const PassteamClient,
-    method: &str,
-    params_json: *const c_char,
-    out_json: *mut *mut c_char,
-) -> i32 {
-    if out_json.is_null() {
-        return PASSTEAM_ERR_INVALID_ARGUMENT;
-    }
-    *out_json = ptr::null_mut();
-    deliver(guarded(|| call_named(client, method, params_json, None)), out_json)
-}
-
-/// `getatoken`: Exchanges {"nickname", "password"} for the API token (no token needed). Result: the token (a string) or {"token": ...}.
+/// `getatoken`: Exchange the personal account's login and password for an API token (valid 365 days).
+/// Params: {"nickname", "password"}. Result: the token (a string) or {"token": ...}.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -53,7 +22,8 @@ pub unsafe extern "C" fn passteam_get_a_token(
     operation(client, "getatoken", params_json, out_json)
 }
 
-/// `getlisttemplates`: Lists the account's templates. Params: none. Result: array of template ids or {"templateId", "title"}.
+/// `getlisttemplates`: List the ids (and titles) of the account's templates. Params: none. Result: array
+/// of template ids or {"templateId", "title"}.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -68,7 +38,8 @@ pub unsafe extern "C" fn passteam_get_list_templates(
     operation(client, "getlisttemplates", params_json, out_json)
 }
 
-/// `gettemplate`: Reads one template. Params: {"templateId"}. Result: the template with its fields.
+/// `gettemplate`: Read one template with its fields. Params: {"templateId"}. Result: the template with
+/// its fields.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -83,8 +54,9 @@ pub unsafe extern "C" fn passteam_get_template(
     operation(client, "gettemplate", params_json, out_json)
 }
 
-/// `createcard`: Creates a card. Params: {"templateId", "values": {"PHONE": "+7...", ...}, "cardCode"?}. Result: the card.
-/// Never resent automatically once it may have reached the server (see "outcome": "unknown").
+/// `createcard`: Create a card from a template; returns the card with its download links. Params:
+/// {"templateId", "values"?, "cardCode"?}. Result: the card. Never resent automatically once it may have
+/// reached the server (see "outcome": "unknown").
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -99,8 +71,9 @@ pub unsafe extern "C" fn passteam_create_card(
     operation(client, "createcard", params_json, out_json)
 }
 
-/// `getcard`: Finds a card. Params: {"cardId"} or {"cardCode"} or {"templateId", "values": {unique variable}}. Result: the card;
-/// PASSTEAM_ERR_NOT_FOUND when there is none.
+/// `getcard`: Find a card by cardId, by cardCode, or by templateId and a unique variable. Params:
+/// {"cardId"} or {"cardCode"} or {"templateId", "values"}. Result: the card; PASSTEAM_ERR_NOT_FOUND when
+/// there is none.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -115,7 +88,8 @@ pub unsafe extern "C" fn passteam_get_card(
     operation(client, "getcard", params_json, out_json)
 }
 
-/// `updatecard`: Updates a card. Params: {"cardId", "values": {...}} (only the values sent change). Result: {"messages", "updated", "card"}.
+/// `updatecard`: Change a card's variables (only those sent change) and system fields. Params: {"cardId",
+/// "values"?}. Result: {"messages", "updated", "card"}.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -130,8 +104,8 @@ pub unsafe extern "C" fn passteam_update_card(
     operation(client, "updatecard", params_json, out_json)
 }
 
-/// `getcardswithpagination`: One page of a template's cards. Params: {"templateId", "page" (from 1), "perPage" (at most 50)}.
-/// Result: {"pageCount", "nextPage", "previouslyPage", "cardsCount", "cards"}.
+/// `getcardswithpagination`: One page (at most 50 cards) of a template's cards. Params: {"templateId",
+/// "page"?, "perPage"?}. Result: {"pageCount", "nextPage", "previouslyPage", "cardsCount", "cards"}.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -146,7 +120,8 @@ pub unsafe extern "C" fn passteam_get_cards_with_pagination(
     operation(client, "getcardswithpagination", params_json, out_json)
 }
 
-/// `checkvariablevalue`: Checks a unique variable's value. Params: {"templateId", "values": {"PHONE": ...}}. Result: {"unique", "cardsIds"}.
+/// `checkvariablevalue`: Check whether a value of a unique variable is still free. Params: {"templateId",
+/// "values"}. Result: {"unique", "cardsIds"}.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -161,7 +136,9 @@ pub unsafe extern "C" fn passteam_check_variable_value(
     operation(client, "checkvariablevalue", params_json, out_json)
 }
 
-/// `distribute`: Sends the card's link. Params: {"cardId", "type": "sms" or "email"}. Result: true. Never resent automatically.
+/// `distribute`: Send the card's link to its holder by SMS or e-mail. Params: {"cardId", "type"
+/// (sms|email)}. Result: true. Never resent automatically once it may have reached the server (see
+/// "outcome": "unknown").
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -176,7 +153,8 @@ pub unsafe extern "C" fn passteam_distribute(
     operation(client, "distribute", params_json, out_json)
 }
 
-/// `deletecard`: Deletes a card. Params: {"cardId"}. Result: {"n", "ok", "err", "errmsg"} (n = 0: nothing deleted).
+/// `deletecard`: Delete a card. Params: {"cardId"}. Result: {"n", "ok", "err", "errmsg"} (n = 0: nothing
+/// deleted).
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -191,7 +169,8 @@ pub unsafe extern "C" fn passteam_delete_card(
     operation(client, "deletecard", params_json, out_json)
 }
 
-/// `updatecards`: Deprecated: updates a card found by cardId, cardCode or templateId + unique variable. Result: {"messages", "updated", "processed"}.
+/// `updatecards`: Deprecated: update a card found by cardId, cardCode or a unique variable. Params:
+/// {"cardId"} or {"cardCode"} or {"templateId", "values"}. Result: {"messages", "updated", "processed"}.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -206,7 +185,8 @@ pub unsafe extern "C" fn passteam_update_cards(
     operation(client, "updatecards", params_json, out_json)
 }
 
-/// `gettemplates`: Deprecated and slow: every template. Params: none. Result: array of templates.
+/// `gettemplates`: Deprecated and slow: every template with its fields. Params: none. Result: array of
+/// templates.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -221,7 +201,8 @@ pub unsafe extern "C" fn passteam_get_templates(
     operation(client, "gettemplates", params_json, out_json)
 }
 
-/// `getcards`: Deprecated and slow: every card of a template. Params: {"templateId"}. Result: array of cards.
+/// `getcards`: Deprecated and slow: every card of a template (use getcardswithpagination). Params:
+/// {"templateId"}. Result: array of cards.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -236,7 +217,9 @@ pub unsafe extern "C" fn passteam_get_cards(
     operation(client, "getcards", params_json, out_json)
 }
 
-/// `sendpush`: Sends a push message to a template's cards. Params: {"templateId", "message"}. Result: true. Never resent automatically.
+/// `sendpush`: Send a push message to every card of a template (promotions; balances go through
+/// updatecard). Params: {"templateId", "message"}. Result: true. Never resent automatically once it may
+/// have reached the server (see "outcome": "unknown").
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -251,7 +234,7 @@ pub unsafe extern "C" fn passteam_send_push(
     operation(client, "sendpush", params_json, out_json)
 }
 
-/// `getsale`: Reads a sale. Params: {"id"}. Result: the sale.
+/// `getsale`: Read a sale. Params: {"id"}. Result: the sale.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -266,8 +249,9 @@ pub unsafe extern "C" fn passteam_get_sale(
     operation(client, "getsale", params_json, out_json)
 }
 
-/// `updatesale`: Writes a sale. Params: {"id", "title", "paymentType" (CARD|CASH), "paymentStatus" (DRAFT|PAID), "totalPrice",
-/// "cardId", "products": [{"_id", "name", "quantity", "price"}], "clientName"}. Result: the sale.
+/// `updatesale`: Write a sale (absolute: the fields sent replace the stored ones). Params: {"id",
+/// "title"?, "paymentType" (CARD|CASH)?, "paymentStatus" (DRAFT|PAID)?, "totalPrice"?, "cardId"?,
+/// "products"?, "clientName"?}. Result: the sale.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -282,7 +266,7 @@ pub unsafe extern "C" fn passteam_update_sale(
     operation(client, "updatesale", params_json, out_json)
 }
 
-/// `deletesale`: Deletes a sale. Params: {"id"}.
+/// `deletesale`: Delete a sale. Params: {"id"}. Result: the server's reply.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -297,7 +281,8 @@ pub unsafe extern "C" fn passteam_delete_sale(
     operation(client, "deletesale", params_json, out_json)
 }
 
-/// `createproduct`: Creates a product. Params: {"companyId", "name", "price"}. Result: the product. Never resent automatically.
+/// `createproduct`: Create a product. Params: {"companyId", "name", "price"}. Result: the product. Never
+/// resent automatically once it may have reached the server (see "outcome": "unknown").
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -312,7 +297,8 @@ pub unsafe extern "C" fn passteam_create_product(
     operation(client, "createproduct", params_json, out_json)
 }
 
-/// `updateproduct`: Updates a product. Params: {"id", "name"?, "price"?}. Result: the product.
+/// `updateproduct`: Change a product's name or price. Params: {"id", "name"?, "price"?}. Result: the
+/// product.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -327,7 +313,7 @@ pub unsafe extern "C" fn passteam_update_product(
     operation(client, "updateproduct", params_json, out_json)
 }
 
-/// `deleteproduct`: Deletes a product. Params: {"id"}.
+/// `deleteproduct`: Delete a product. Params: {"id"}. Result: the server's reply.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -342,7 +328,8 @@ pub unsafe extern "C" fn passteam_delete_product(
     operation(client, "deleteproduct", params_json, out_json)
 }
 
-/// `listproducts`: One page of a company's products. Params: {"companyId", "page"?, "perPage"?}.
+/// `listproducts`: One page of a company's products. Params: {"companyId", "page"?, "perPage"?}. Result:
+/// one page of products.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -357,9 +344,9 @@ pub unsafe extern "C" fn passteam_list_products(
     operation(client, "listproducts", params_json, out_json)
 }
 
-/// `issuecard`: Scenario "issue a card": finds the card by cardId, cardCode or templateId + a unique variable
-/// ("uniqueVariable", default PHONE), creates it from templateId + values if absent. Result: {"card", "created"}.
-/// Exactly once: a lost createcard reply is resolved by looking the card up, never by creating twice.
+/// `issuecard`: Scenario: find the card (cardId, cardCode or a unique variable), create it if absent;
+/// returns {card, created}. Params: {"cardId"} or {"cardCode"} or {"templateId", "values"}, plus
+/// "uniqueVariable"?. Result: {"card", "created"}.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///
@@ -374,8 +361,9 @@ pub unsafe extern "C" fn passteam_issue_card(
     operation(client, "issuecard", params_json, out_json)
 }
 
-/// `updateclient`: Scenario "update a client": finds the card by cardId, cardCode or templateId + "find" (a unique
-/// variable), then updatecard with "values". Result: updatecard's result.
+/// `updateclient`: Scenario: find the card, then updatecard with the values; returns updatecard's result.
+/// Params: {"cardId"} or {"cardCode"} or {"templateId", "find"}, plus "values"?. Result: updatecard's
+/// result.
 /// Same contract as passteam_call: *out_json receives the result or the error object (free it with
 /// passteam_string_free); params_json NULL or "" = {}.
 ///

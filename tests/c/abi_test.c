@@ -39,6 +39,7 @@ int main(void)
     test_misuse(&env);
     test_error_statuses(&env);
     test_secrecy(&env);
+    test_batch_and_diagnose(&env);
     test_webhooks(&env);
     test_outbox(&env);
     test_diagnose(&env);

@@ -1,3 +1,4 @@
+/* GENERATED from the method table (src/methods.rs) by `cargo run -p xtask -- gen`: do not edit. */
 /* ops.c: the operation export table (see ops.h). */
 #include "ops.h"
 

@@ -51,6 +51,7 @@ void test_misuse(struct test_env *env);
 void test_error_statuses(struct test_env *env);
 void test_secrecy(struct test_env *env);
 void test_concurrency(struct test_env *env);
+void test_batch_and_diagnose(struct test_env *env);
 void test_webhooks(struct test_env *env);
 void test_outbox(struct test_env *env);
 void test_diagnose(struct test_env *env);

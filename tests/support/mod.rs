@@ -96,29 +96,5 @@ pub fn temp_dir(name: &str) -> std::path::PathBuf {
 /// The signature every per-operation export shares.
 pub type Export = unsafe extern "C" fn(*const PassteamClient, *const c_char, *mut *mut c_char) -> i32;
 
-/// Every per-operation C export, by name (tests/c_abi.rs checks this list against the method table).
-pub const EXPORTS: &[(&str, Export)] = &[
-    ("passteam_get_a_token", passteam_get_a_token),
-    ("passteam_get_list_templates", passteam_get_list_templates),
-    ("passteam_get_template", passteam_get_template),
-    ("passteam_create_card", passteam_create_card),
-    ("passteam_get_card", passteam_get_card),
-    ("passteam_update_card", passteam_update_card),
-    ("passteam_get_cards_with_pagination", passteam_get_cards_with_pagination),
-    ("passteam_check_variable_value", passteam_check_variable_value),
-    ("passteam_distribute", passteam_distribute),
-    ("passteam_delete_card", passteam_delete_card),
-    ("passteam_update_cards", passteam_update_cards),
-    ("passteam_get_templates", passteam_get_templates),
-    ("passteam_get_cards", passteam_get_cards),
-    ("passteam_send_push", passteam_send_push),
-    ("passteam_get_sale", passteam_get_sale),
-    ("passteam_update_sale", passteam_update_sale),
-    ("passteam_delete_sale", passteam_delete_sale),
-    ("passteam_create_product", passteam_create_product),
-    ("passteam_update_product", passteam_update_product),
-    ("passteam_delete_product", passteam_delete_product),
-    ("passteam_list_products", passteam_list_products),
-    ("passteam_issue_card", passteam_issue_card),
-    ("passteam_update_client", passteam_update_client),
-];
+// Every per-operation C export, by name (generated; tests/c_abi.rs checks it against the method table).
+include!("exports.rs");

@@ -5,31 +5,10 @@
 #include <cstring>
 
 // The contract: Russian / English names of every method (Выполнить first, then the method table's order).
+// Generated from the method table (src/methods.rs, `russian` and `camel`) by `cargo run -p xtask -- gen`.
 static const char* const METHODS[][2] = {
-    {"Выполнить", "Call"},
-    {"ПолучитьТокен", "GetAToken"},
-    {"ПолучитьСписокШаблонов", "GetListTemplates"},
-    {"ПолучитьШаблон", "GetTemplate"},
-    {"СоздатьКарту", "CreateCard"},
-    {"ПолучитьКарту", "GetCard"},
-    {"ОбновитьКарту", "UpdateCard"},
-    {"ПолучитьКартыПостранично", "GetCardsWithPagination"},
-    {"ПроверитьЗначениеПеременной", "CheckVariableValue"},
-    {"ОтправитьСсылкуНаКарту", "Distribute"},
-    {"УдалитьКарту", "DeleteCard"},
-    {"ОбновитьКарты", "UpdateCards"},
-    {"ПолучитьШаблоны", "GetTemplates"},
-    {"ПолучитьКарты", "GetCards"},
-    {"ОтправитьУведомление", "SendPush"},
-    {"ПолучитьПродажу", "GetSale"},
-    {"ОбновитьПродажу", "UpdateSale"},
-    {"УдалитьПродажу", "DeleteSale"},
-    {"СоздатьТовар", "CreateProduct"},
-    {"ОбновитьТовар", "UpdateProduct"},
-    {"УдалитьТовар", "DeleteProduct"},
-    {"ПолучитьСписокТоваров", "ListProducts"},
-    {"ВыдатьКарту", "IssueCard"},
-    {"ОбновитьКлиента", "UpdateClient"},
+#include "method_names.inc"
+    // The webhook methods (not operations of the method table), after the operations.
     {"ЗапуститьВебхуки", "StartWebhooks"},
     {"ОстановитьВебхуки", "StopWebhooks"},
     {"СледующийВебхук", "NextWebhook"},

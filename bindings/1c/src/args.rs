@@ -36,11 +36,7 @@ pub fn json_params(arg: Arg<'_>, what: &str) -> Result<Value, Error> {
     if source.trim().is_empty() {
         return Ok(Value::Null);
     }
-    match serde_json::from_str::<Value>(&source) {
-        Ok(value @ Value::Object(_)) => Ok(value),
-        Ok(_) => Err(Error::invalid_json(format!("{what} must be a JSON object ({{...}})"))),
-        Err(e) => Err(Error::invalid_json(format!("{what} is not valid JSON: {e}"))),
-    }
+    passteam::json_object(&source, what).map(Value::Object)
 }
 
 /// A per-call deadline in milliseconds: a 1C number (I4 or R8); omitted, Undefined or 0 = the

@@ -1,43 +1,11 @@
 //! The names 1C code uses: the properties, `Выполнить` / `Call`, and one method per operation of the
 //! core's method table.
 //!
-//! The per-operation methods are built from `passteam::METHODS`, so a new operation appears in 1C by
-//! itself; only its Russian name is kept here (a test fails when an operation has none).
+//! The per-operation methods are built from `passteam::METHODS`, Russian names included (the table's
+//! `russian` field), so a new operation appears in 1C by itself.
 
 use crate::native::Names;
 use passteam::Method;
-
-/// The Russian name of each operation, keyed by its wire name.
-pub const RUSSIAN_NAMES: &[(&str, &str)] = &[
-    ("getatoken", "ПолучитьТокен"),
-    ("getlisttemplates", "ПолучитьСписокШаблонов"),
-    ("gettemplate", "ПолучитьШаблон"),
-    ("createcard", "СоздатьКарту"),
-    ("getcard", "ПолучитьКарту"),
-    ("updatecard", "ОбновитьКарту"),
-    ("getcardswithpagination", "ПолучитьКартыПостранично"),
-    ("checkvariablevalue", "ПроверитьЗначениеПеременной"),
-    ("distribute", "ОтправитьСсылкуНаКарту"),
-    ("deletecard", "УдалитьКарту"),
-    ("updatecards", "ОбновитьКарты"),
-    ("gettemplates", "ПолучитьШаблоны"),
-    ("getcards", "ПолучитьКарты"),
-    ("sendpush", "ОтправитьУведомление"),
-    ("getsale", "ПолучитьПродажу"),
-    ("updatesale", "ОбновитьПродажу"),
-    ("deletesale", "УдалитьПродажу"),
-    ("createproduct", "СоздатьТовар"),
-    ("updateproduct", "ОбновитьТовар"),
-    ("deleteproduct", "УдалитьТовар"),
-    ("listproducts", "ПолучитьСписокТоваров"),
-    ("issuecard", "ВыдатьКарту"),
-    ("updateclient", "ОбновитьКлиента"),
-];
-
-/// The Russian name of an operation, if the table has one.
-pub fn russian_name(wire: &str) -> Option<&'static str> {
-    RUSSIAN_NAMES.iter().find(|(w, _)| *w == wire).map(|(_, ru)| *ru)
-}
 
 /// The English name: the camel name with a capital first letter (`getCard` -> `GetCard`).
 pub fn english_name(camel: &str) -> String {
@@ -152,11 +120,8 @@ impl Action {
 pub fn methods() -> Vec<(Names, Action)> {
     let call = (Names { english: "Call".into(), russian: "Выполнить".into() }, Action::Call);
     let operations = passteam::METHODS.iter().map(|m| {
-        let english = english_name(m.camel);
-        // A new operation without a Russian name still works in 1C under its English name (both
-        // aliases); the catalogue test makes sure that never ships.
-        let russian = russian_name(m.name).map_or_else(|| english.clone(), str::to_owned);
-        (Names { english, russian }, Action::Operation(m))
+        // The core's table test makes sure every operation has a Russian name.
+        (Names { english: english_name(m.camel), russian: m.russian.to_owned() }, Action::Operation(m))
     });
     let webhooks = WEBHOOK_METHODS.iter().map(|(action, en, ru)| {
         (Names { english: (*en).into(), russian: (*ru).into() }, Action::Webhook(*action))
@@ -178,27 +143,13 @@ mod tests {
     use crate::native::text::same_name;
 
     #[test]
-    fn every_operation_has_a_russian_name_and_no_stale_entries() {
-        for m in passteam::METHODS {
-            assert!(
-                russian_name(m.name).is_some(),
-                "no Russian name for {}: add it to RUSSIAN_NAMES",
-                m.name
-            );
-        }
-        for (wire, _) in RUSSIAN_NAMES {
-            assert!(passteam::METHODS.iter().any(|m| m.name == *wire), "{wire} is not in the method table");
-        }
-    }
-
-    #[test]
     fn method_list_follows_the_core_table() {
         let list = methods();
         assert_eq!(list.len(), passteam::METHODS.len() + 1 + WEBHOOK_METHODS.len() + OUTBOX_METHODS.len());
         assert_eq!(list[0].1, Action::Call);
         let list: Vec<_> = list.into_iter().filter(|(_, a)| !matches!(a, Action::Outbox(_))).collect();
         // The same operations as passteam_methods_json(), in its order, with the contract's names.
-        let described = passteam::ffi::methods_json();
+        let described = passteam::methods_json();
         let described = described.as_array().expect("an array");
         assert_eq!(described.len(), passteam::METHODS.len());
         for ((names, action), entry) in list[1..].iter().zip(described) {

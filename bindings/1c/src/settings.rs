@@ -13,16 +13,7 @@ impl Settings {
     /// Parses `text` and builds a client from it; nothing changes when either step fails.
     /// Empty text means the defaults (`{}`).
     pub fn replace(&mut self, text: &str) -> Result<Client, Error> {
-        let config = match text.trim() {
-            "" => Map::new(),
-            text => match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(map)) => map,
-                Ok(_) => return Err(Error::invalid_json("Настройки / Settings must be a JSON object")),
-                Err(e) => {
-                    return Err(Error::invalid_json(format!("Настройки / Settings is not valid JSON: {e}")))
-                }
-            },
-        };
+        let config = passteam::json_object(text, "Настройки / Settings")?;
         let client = Client::from_json(&Value::Object(config.clone()).to_string())?;
         self.config = config;
         Ok(client)

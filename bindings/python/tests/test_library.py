@@ -74,14 +74,35 @@ def test_library_comes_from_the_installed_package() -> None:
 
 def test_method_list_equals_the_librarys() -> None:
     table = passteam.methods()
-    assert len(table) == 23
+    assert len(table) >= 23
     assert passteam.OPERATIONS == {m["snake"]: m["name"] for m in table}
     for method in table:
         func = getattr(passteam.Client, method["snake"])
         assert func.__passteam_wire__ == method["name"]
         assert func.__passteam_deprecated__ == method["deprecated"], method["name"]
         assert func.__doc__, method["snake"]
-        assert method["name"] in _native.lib().ops, "the library has the dedicated export"
+
+
+def test_the_23_operations_of_abi_1_1_have_their_dedicated_export() -> None:
+    # Frozen for 1.x: operations added later are reached through passteam_call.
+    ops = _native.lib().ops
+    assert len(ops) == 23
+    assert set(ops) <= {m["name"] for m in passteam.methods()}
+
+
+def test_config_keys_are_the_librarys_schema() -> None:
+    schema = _native.lib().config_schema
+    assert schema is not None, "the library predates ABI 1.5"
+    keys = {k["name"] for k in schema["keys"]}
+    assert {"token", "base_url", "timeout_ms", "max_attempts", "log_level"} <= keys
+    # The keywords Client names are schema keys (timeout is seconds for timeout_ms)...
+    named = [p for p in inspect.signature(passteam.Client.__init__).parameters if p not in ("self", "config")]
+    assert {"timeout_ms" if p == "timeout" else p for p in named} <= keys
+    # ...and every schema key passes through **config (None = the library's default).
+    for key in sorted(keys):
+        passteam.Client(**{key: None}).close()
+    with pytest.raises(passteam.InvalidArgumentError, match="no_such_key"):
+        passteam.Client(no_such_key=1)
 
 
 def test_method_keywords_match_the_librarys_params() -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
 from typing import Any, Callable
 
 import pytest
 
 import passteam
-from passteam import _native
 from conftest import LOYALTY, MISSING_CARD, Sandbox, new_phone
+from passteam import _native
 
 
 class Ledger:

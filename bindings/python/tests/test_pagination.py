@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
+from typing import Any, Optional
 
 import pytest
 
 import passteam
 from conftest import GIFT, LOYALTY, Sandbox, new_phone
+from passteam.client import next_page
 
 CREATED = 120
 
@@ -60,3 +64,24 @@ def test_empty_template_makes_one_request(client: passteam.Client, sandbox: Sand
     sandbox.clear_requests()
     assert list(client.iter_cards(GIFT)) == []
     assert len(page_requests(sandbox)) == 1
+
+
+VECTOR = Path(__file__).resolve().parents[3] / "tests" / "vectors" / "pagination.json"
+
+
+def test_next_page_follows_the_shared_vector() -> None:
+    cases = json.loads(VECTOR.read_text(encoding="utf-8"))["cases"]
+    assert len(cases) >= 8
+    for case in cases:
+        requests: list[int] = []
+        cards = 0
+        page: Optional[int] = 1
+        while page is not None:
+            requests.append(page)
+            spec = case["pages"][str(page)]
+            result: dict[str, Any] = {"cards": [{"cardId": f"c{page}-{i}"} for i in range(spec["cards"])]}
+            if "nextPage" in spec:
+                result["nextPage"] = spec["nextPage"]
+            cards += len(result["cards"])
+            page = next_page(page, result)
+        assert (requests, cards) == (case["requests"], case["cards"]), case["name"]

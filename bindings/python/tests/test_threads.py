@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import passteam
-from passteam import _native
 from conftest import LOYALTY, MISSING_CARD, Sandbox, new_phone
+from passteam import _native
 
 
 def test_threads_share_one_client(client: passteam.Client) -> None:

@@ -45,8 +45,8 @@ class Library:
     """The loaded library with its functions declared.
 
     ``ops`` maps an operation's wire name (``getcard``) to its dedicated export (``passteam_get_card``)
-    when the library has it; an older library of the same major may lack a newer export, and the client then falls back to
-    ``passteam_call`` by name.
+    when the library has it (the 23 operations of ABI 1.1; the set is frozen): other operations, and an older
+    library lacking an export, go through ``passteam_call`` by name.
     """
 
     def __init__(self, cdll: Any, path: str) -> None:
@@ -112,6 +112,11 @@ class Library:
                 self.outbox[name] = _declare(export, argtypes, ctypes.c_int32)
 
         self.methods: list[dict[str, Any]] = json.loads(self.methods_json().decode("utf-8"))
+        # The config schema (ABI 1.5): every key Client(**config) accepts, with its JSON type.
+        schema = getattr(cdll, "passteam_config_schema_json", None)
+        self.config_schema: Optional[dict[str, Any]] = (
+            json.loads(_declare(schema, [], ctypes.c_char_p)().decode("utf-8")) if schema is not None else None
+        )
         self.ops: dict[str, Any] = {}
         for method in self.methods:
             export = getattr(cdll, "passteam_" + method["snake"], None)

@@ -8,13 +8,14 @@ Results are the decoded JSON (``dict``/``list``/scalars); see ``passteam.types``
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 from typing import Any, Callable, Generator, Iterable, Mapping, Optional, TypeVar, cast
 
 from ._handle import Handle, timeout_to_ms
-from .errors import ERR_INVALID_JSON, ERR_PROTOCOL, InvalidJsonError, ProtocolError, error_from_json
 from ._names import to_camel
+from .errors import ERR_INVALID_JSON, ERR_PROTOCOL, InvalidJsonError, ProtocolError, error_from_json
 from .outbox import QUEUED, Queued, QueuedText
 from .types import Card, DeleteResult, Diagnosis, IssueResult, Page, Template, UpdateResult
 
@@ -24,16 +25,30 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 OPERATIONS: dict[str, str] = {}
 
 
-def _operation(wire: str, *, deprecated: bool = False) -> Callable[[_F], _F]:
-    """Marks a Client method as the binding of the wire operation ``wire``."""
+def _operation(wire: str, *, deprecated: Optional[str] = None) -> Callable[[_F], _F]:
+    """Makes the decorated method the binding of the wire operation ``wire``, the one place it is named.
 
-    def mark(func: _F) -> _F:
-        OPERATIONS[func.__name__] = wire
-        func.__passteam_wire__ = wire  # type: ignore[attr-defined]
-        func.__passteam_deprecated__ = deprecated  # type: ignore[attr-defined]
-        return func
+    The method's signature (keyword-only snake_case parameters, ``timeout``, ``**extra``) and docstring
+    are its whole definition: calling it checks the keywords against that signature (Python raises
+    ``TypeError`` for a missing or misspelt one), converts them to the wire's camelCase (``None`` = not
+    sent) and calls ``wire``. ``deprecated`` names what to use instead.
+    """
 
-    return mark
+    def bind(declared: _F) -> _F:
+        @functools.wraps(declared)
+        def run(self: "Client", *args: Any, **kwargs: Any) -> Any:
+            declared(self, *args, **kwargs)  # only checks the arguments: the body is the docstring
+            if deprecated is not None:
+                _deprecated(declared.__name__, deprecated)
+            timeout = kwargs.pop("timeout", None)
+            return self._invoke(wire, _wire_params({}, kwargs), timeout)
+
+        OPERATIONS[declared.__name__] = wire
+        run.__passteam_wire__ = wire  # type: ignore[attr-defined]
+        run.__passteam_deprecated__ = deprecated is not None  # type: ignore[attr-defined]
+        return cast(_F, run)
+
+    return bind
 
 
 def _wire_params(named: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -232,23 +247,16 @@ class Client:
         """Yields every card of a template, fetching one page (getcardswithpagination) at a time.
 
         A page is requested only when the previous one is used up, so stopping early costs nothing more.
-        Pages count from 1; the walk ends when ``nextPage`` is null or absent, or a page is empty.
+        Pages count from 1; the walk follows :func:`next_page` (the rule every binding shares).
         ``per_page`` is at most 50 on the server.
         """
-        page = 1
-        while True:
+        page: Optional[int] = 1
+        while page is not None:
             result = self.get_cards_with_pagination(
                 template_id=template_id, page=page, per_page=per_page, timeout=timeout, **extra
             )
-            cards = result.get("cards") or []
-            yield from cards
-            next_page = result.get("nextPage")
-            if not cards or next_page is None:
-                return
-            # A server that does not move forward would make this loop forever: stop instead.
-            if int(next_page) <= page:
-                return
-            page = int(next_page)
+            yield from result.get("cards") or []
+            page = next_page(page, result)
 
     # -- operations (one per entry of passteam_methods_json) -------------------------------------
 
@@ -258,17 +266,14 @@ class Client:
 
         Returns the token (a string) or ``{"token": ...}``, as the server answers.
         """
-        return self._op("getatoken", timeout, extra, nickname=nickname, password=password)
 
     @_operation("getlisttemplates")
     def get_list_templates(self, *, timeout: Optional[float] = None, **extra: Any) -> list[Any]:
         """Lists the account's templates: ids, or ``{"templateId", "title"}`` objects."""
-        return cast("list[Any]", self._op("getlisttemplates", timeout, extra))
 
     @_operation("gettemplate")
     def get_template(self, *, template_id: str, timeout: Optional[float] = None, **extra: Any) -> Template:
         """Reads one template with its fields."""
-        return cast(Template, self._op("gettemplate", timeout, extra, templateId=template_id))
 
     @_operation("createcard")
     def create_card(
@@ -285,9 +290,6 @@ class Client:
         Never resent automatically: after a lost reply the error's ``outcome`` is ``"unknown"``
         (prefer :meth:`issue_card`, which resolves that by looking the card up).
         """
-        return cast(
-            Card, self._op("createcard", timeout, extra, templateId=template_id, values=values, cardCode=card_code)
-        )
 
     @_operation("getcard")
     def get_card(
@@ -302,12 +304,6 @@ class Client:
     ) -> Card:
         """Finds a card by ``card_id``, by ``card_code``, or by ``template_id`` + a unique variable in
         ``values``. Raises :class:`~passteam.NotFoundError` when there is none."""
-        return cast(
-            Card,
-            self._op(
-                "getcard", timeout, extra, cardId=card_id, cardCode=card_code, templateId=template_id, values=values
-            ),
-        )
 
     @_operation("updatecard")
     def update_card(
@@ -319,7 +315,6 @@ class Client:
         **extra: Any,
     ) -> UpdateResult:
         """Changes a card's variables (only those sent change). Returns ``{"messages", "updated", "card"}``."""
-        return cast(UpdateResult, self._op("updatecard", timeout, extra, cardId=card_id, values=values))
 
     @_operation("getcardswithpagination")
     def get_cards_with_pagination(
@@ -332,30 +327,23 @@ class Client:
         **extra: Any,
     ) -> Page:
         """One page (from 1, at most 50 cards) of a template's cards; see also :meth:`iter_cards`."""
-        return cast(
-            Page,
-            self._op("getcardswithpagination", timeout, extra, templateId=template_id, page=page, perPage=per_page),
-        )
 
     @_operation("checkvariablevalue")
     def check_variable_value(
         self, *, template_id: str, values: Mapping[str, Any], timeout: Optional[float] = None, **extra: Any
     ) -> Any:
         """Checks whether a unique variable's value is free: ``{"unique", "cardsIds"}`` (or a boolean)."""
-        return self._op("checkvariablevalue", timeout, extra, templateId=template_id, values=values)
 
     @_operation("distribute")
     def distribute(self, *, card_id: str, type: str, timeout: Optional[float] = None, **extra: Any) -> Any:
         """Sends the card's link to its holder; ``type`` is ``"sms"`` or ``"email"``. Never resent
         automatically."""
-        return self._op("distribute", timeout, extra, cardId=card_id, type=type)
 
     @_operation("deletecard")
     def delete_card(self, *, card_id: str, timeout: Optional[float] = None, **extra: Any) -> DeleteResult:
         """Deletes a card: ``{"n", "ok", "err", "errmsg"}`` (``n == 0``: nothing was deleted)."""
-        return cast(DeleteResult, self._op("deletecard", timeout, extra, cardId=card_id))
 
-    @_operation("updatecards", deprecated=True)
+    @_operation("updatecards", deprecated="update_card or update_client")
     def update_cards(
         self,
         *,
@@ -368,34 +356,24 @@ class Client:
     ) -> Any:
         """Deprecated by Passteam (use :meth:`update_card` or :meth:`update_client`): updates a card
         found by card_id, card_code or template_id + a unique variable."""
-        _deprecated("update_cards", "update_card or update_client")
-        return self._op(
-            "updatecards", timeout, extra, cardId=card_id, cardCode=card_code, templateId=template_id, values=values
-        )
 
-    @_operation("gettemplates", deprecated=True)
+    @_operation("gettemplates", deprecated="get_list_templates and get_template")
     def get_templates(self, *, timeout: Optional[float] = None, **extra: Any) -> list[Template]:
         """Deprecated and slow (use :meth:`get_list_templates`): every template with its fields."""
-        _deprecated("get_templates", "get_list_templates and get_template")
-        return cast("list[Template]", self._op("gettemplates", timeout, extra))
 
-    @_operation("getcards", deprecated=True)
+    @_operation("getcards", deprecated="iter_cards")
     def get_cards(self, *, template_id: str, timeout: Optional[float] = None, **extra: Any) -> list[Card]:
         """Deprecated and slow (use :meth:`iter_cards`): every card of a template in one reply."""
-        _deprecated("get_cards", "iter_cards")
-        return cast("list[Card]", self._op("getcards", timeout, extra, templateId=template_id))
 
     @_operation("sendpush")
     def send_push(
         self, *, template_id: str, message: str, timeout: Optional[float] = None, **extra: Any
     ) -> Any:
         """Sends a push message to every card of a template (promotions). Never resent automatically."""
-        return self._op("sendpush", timeout, extra, templateId=template_id, message=message)
 
     @_operation("getsale")
     def get_sale(self, *, id: str, timeout: Optional[float] = None, **extra: Any) -> dict[str, Any]:
         """Reads a sale."""
-        return cast("dict[str, Any]", self._op("getsale", timeout, extra, id=id))
 
     @_operation("updatesale")
     def update_sale(
@@ -414,36 +392,16 @@ class Client:
     ) -> dict[str, Any]:
         """Writes a sale (the fields sent replace the stored ones). ``payment_type``: CARD|CASH;
         ``payment_status``: DRAFT|PAID; ``products``: ``[{"_id", "name", "quantity", "price"}]``."""
-        return cast(
-            "dict[str, Any]",
-            self._op(
-                "updatesale",
-                timeout,
-                extra,
-                id=id,
-                title=title,
-                paymentType=payment_type,
-                paymentStatus=payment_status,
-                totalPrice=total_price,
-                cardId=card_id,
-                products=products,
-                clientName=client_name,
-            ),
-        )
 
     @_operation("deletesale")
     def delete_sale(self, *, id: str, timeout: Optional[float] = None, **extra: Any) -> Any:
         """Deletes a sale."""
-        return self._op("deletesale", timeout, extra, id=id)
 
     @_operation("createproduct")
     def create_product(
         self, *, company_id: str, name: str, price: float, timeout: Optional[float] = None, **extra: Any
     ) -> dict[str, Any]:
         """Creates a product. Never resent automatically."""
-        return cast(
-            "dict[str, Any]", self._op("createproduct", timeout, extra, companyId=company_id, name=name, price=price)
-        )
 
     @_operation("updateproduct")
     def update_product(
@@ -456,12 +414,10 @@ class Client:
         **extra: Any,
     ) -> dict[str, Any]:
         """Changes a product's name or price."""
-        return cast("dict[str, Any]", self._op("updateproduct", timeout, extra, id=id, name=name, price=price))
 
     @_operation("deleteproduct")
     def delete_product(self, *, id: str, timeout: Optional[float] = None, **extra: Any) -> Any:
         """Deletes a product."""
-        return self._op("deleteproduct", timeout, extra, id=id)
 
     @_operation("listproducts")
     def list_products(
@@ -474,7 +430,6 @@ class Client:
         **extra: Any,
     ) -> Any:
         """One page of a company's products."""
-        return self._op("listproducts", timeout, extra, companyId=company_id, page=page, perPage=per_page)
 
     # -- the vendor's scenarios -------------------------------------------------------------------
 
@@ -496,19 +451,6 @@ class Client:
         Returns ``{"card": card, "created": bool}``. Exactly once: a lost createcard reply is resolved by
         looking the card up, never by creating twice.
         """
-        return cast(
-            IssueResult,
-            self._op(
-                "issuecard",
-                timeout,
-                extra,
-                cardId=card_id,
-                cardCode=card_code,
-                templateId=template_id,
-                values=values,
-                uniqueVariable=unique_variable,
-            ),
-        )
 
     @_operation("updateclient")
     def update_client(
@@ -524,19 +466,17 @@ class Client:
     ) -> UpdateResult:
         """Finds the card (card_id, card_code, or template_id + ``find``, a unique variable such as
         ``{"PHONE": "+7..."}``) and writes ``values`` to it. Returns updatecard's result."""
-        return cast(
-            UpdateResult,
-            self._op(
-                "updateclient",
-                timeout,
-                extra,
-                cardId=card_id,
-                cardCode=card_code,
-                templateId=template_id,
-                find=find,
-                values=values,
-            ),
-        )
+
+
+def next_page(current: int, result: Mapping[str, Any]) -> Optional[int]:
+    """The page to fetch after ``current`` given its result, or ``None`` to stop: at a page without cards,
+    a null or absent ``nextPage``, or a ``nextPage`` not after ``current`` (a server that does not move
+    forward must not make a walk loop forever). Shared with the core and Go: tests/vectors/pagination.json.
+    """
+    following = result.get("nextPage")
+    if not result.get("cards") or not isinstance(following, int) or isinstance(following, bool):
+        return None
+    return following if following > current else None
 
 
 def _deprecated(name: str, instead: str) -> None:

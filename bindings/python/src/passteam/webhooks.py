@@ -135,7 +135,7 @@ class WebhookReceiver:
         waited = 0
         while True:
             slice_ms = _SLICE_MS if deadline_ms is None else min(_SLICE_MS, deadline_ms - waited)
-            event = self._call(lambda ptr, out: self._exports.next(ptr, slice_ms, out))
+            event = self._call(lambda ptr, out: self._exports.next(ptr, slice_ms, out))  # noqa: B023 (called at once, inside this iteration)
             if event is not None:
                 return event  # type: ignore[no-any-return]
             waited += slice_ms
