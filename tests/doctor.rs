@@ -347,3 +347,29 @@ fn the_c_export_answers_the_document_and_refuses_null() {
         passteam_client_free(client);
     }
 }
+
+#[test]
+fn a_queued_outbox_is_a_warning_with_its_figures() {
+    let dir = temp_dir("doctor-outbox");
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = quiet(
+        &format!("http://127.0.0.1:{port}"),
+        "t0ken",
+        json!({"outbox_path": dir.join("outbox.sqlite").display().to_string(), "outbox_replay": "manual",
+               "max_attempts": 1, "validation": "off"}),
+    );
+    let client = client_from(&config).unwrap();
+    let empty = client.diagnose();
+    assert_eq!(level(&empty, "outbox"), Level::Ok, "{}", empty.to_json());
+    let queued =
+        client.call("updatecard", json!({"cardId": "5f0c1a2b3c4d5e6f7a8b9c0d", "values": {"BONUS": "5"}}));
+    assert!(queued.as_ref().is_err_and(|e| e.is_queued()), "{queued:?}");
+    let report = client.diagnose();
+    let outbox = report.check("outbox").expect("an outbox check");
+    assert_eq!(outbox.level, Level::Warning, "{}", report.to_json());
+    assert_eq!(outbox.details["pending"], json!(1));
+    assert!(outbox.figure.starts_with("1 pending, 0 dead"), "{}", outbox.figure);
+    // No outbox configured: no outbox line.
+    let sb = sandbox();
+    assert!(diagnose(&config_json(&sb, json!({}))).check("outbox").is_none());
+}

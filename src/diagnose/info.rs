@@ -30,10 +30,72 @@ fn abi_version() -> String {
     "none".to_string()
 }
 
-/// The outbox's state, when the client has one. (The offline outbox reports pending and dead entries, the
-/// oldest one's age and the breaker's state here.)
-pub(crate) fn outbox(_client: &Client) -> Option<Check> {
-    None
+/// The outbox's state, when the client has one: pending and dead entries, the oldest one's age, the last
+/// error, and the circuit breaker.
+pub(crate) fn outbox(client: &Client) -> Option<Check> {
+    let breaker_open = client.breaker_open()?;
+    if client.config().outbox_path.is_none() {
+        return Some(
+            if breaker_open {
+                Check::new(
+                    "outbox",
+                    Level::Warning,
+                    "breaker open",
+                    "calls fail at once until the cool-down ends",
+                )
+            } else {
+                Check::new(
+                    "outbox",
+                    Level::Ok,
+                    "no outbox, breaker closed",
+                    "the circuit breaker lets calls through",
+                )
+            }
+            .with("breaker_open", json!(breaker_open)),
+        );
+    }
+    let stats = match client.outbox_stats() {
+        Ok(stats) => stats,
+        Err(e) => {
+            return Some(Check::new(
+                "outbox",
+                Level::Failed,
+                "unreadable",
+                format!(
+                    "the outbox file cannot be read ({}): check outbox_path and its folder's rights",
+                    e.message
+                ),
+            ))
+        }
+    };
+    let n = |key: &str| stats.get(key).and_then(Value::as_u64).unwrap_or(0);
+    let (pending, dead, oldest_ms) = (n("pending"), n("dead"), n("oldest_age_ms"));
+    let last_error = stats.get("last_error").cloned().unwrap_or(Value::Null);
+    let breaker = if breaker_open { ", breaker open" } else { "" };
+    let figure = format!("{pending} pending, {dead} dead, oldest {} s{breaker}", oldest_ms / 1000);
+    let (level, advice) = if dead > 0 {
+        (
+            Level::Failed,
+            "Passteam refused queued calls (see `passteam outbox list --state dead`): fix and `retry`, or `discard` them"
+                .to_owned(),
+        )
+    } else if pending > 0 || breaker_open {
+        (
+            Level::Warning,
+            "calls are queued and will be sent when Passteam is reachable again (`passteam outbox flush` sends them now)"
+                .to_owned(),
+        )
+    } else {
+        (Level::Ok, "nothing waits to be sent".to_owned())
+    };
+    Some(
+        Check::new("outbox", level, figure, advice)
+            .with("pending", json!(pending))
+            .with("dead", json!(dead))
+            .with("oldest_age_ms", json!(oldest_ms))
+            .with("last_error", last_error)
+            .with("breaker_open", json!(breaker_open)),
+    )
 }
 
 /// The config as the client uses it, with the token reduced to its length and the proxy's credentials hidden.

@@ -275,6 +275,11 @@ impl Client {
         replay::flush(self.offline_shared()?, self, max)
     }
 
+    /// Whether the client's circuit breaker is open now (`None` when the client has none).
+    pub(crate) fn breaker_open(&self) -> Option<bool> {
+        self.offline.as_ref().map(|o| o.shared.breaker.is_open(std::time::Instant::now()))
+    }
+
     /// `{"pending", "dead", "oldest_age_ms", "last_error"}`.
     pub fn outbox_stats(&self) -> Result<Value> {
         self.offline_shared()?.store()?.stats()
