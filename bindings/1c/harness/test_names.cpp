@@ -18,6 +18,7 @@ static const char* const METHODS[][2] = {
     {"ОчередьСписок", "OutboxList"},
     {"ОчередьПовторить", "OutboxRetry"},
     {"ОчередьУдалить", "OutboxDiscard"},
+    {"Диагностика", "Diagnose"},
 };
 
 // The last entries of METHODS: the webhook receiver's methods.

@@ -72,6 +72,13 @@ impl PassteamAddIn {
             ),
             Action::Webhook(action) => return self.run_webhook(action, arg(0), &title),
             Action::Outbox(_) => unreachable!("handled above"),
+            Action::Diagnose => {
+                if self.client.is_none() {
+                    self.client = Some(self.settings.client()?);
+                }
+                let client = self.client.as_ref().expect("built above");
+                return Ok(client.diagnose().to_json());
+            }
         };
         if self.client.is_none() {
             self.client = Some(self.settings.client()?);

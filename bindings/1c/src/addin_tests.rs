@@ -214,3 +214,24 @@ fn a_queued_call_sets_error_code_12_without_raising_and_the_outbox_methods_work(
         Some(Value1C::Int(Status::InvalidArgument.code()))
     );
 }
+
+#[test]
+fn diagnose_answers_the_report_for_the_settings_in_force() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let c = FakeConnection::new();
+    let mut a = object(&c);
+    let settings =
+        serde_json::json!({"token": "SECRET-TOKEN", "base_url": format!("http://127.0.0.1:{port}")})
+            .to_string();
+    assert!(a.set_prop(find(a.props(), "Settings"), Arg::Wide(&w(&settings))));
+    let m = find(a.methods(), "Диагностика");
+    assert_eq!(a.methods()[m].english, "Diagnose");
+    assert_eq!(a.param_count(m), 0);
+    let report: Value = serde_json::from_str(&text(a.call(m, &[]))).unwrap();
+    assert_eq!(report["ok"], false, "{report}");
+    let tcp = report["checks"].as_array().unwrap().iter().find(|c| c["name"] == "tcp").unwrap();
+    assert_eq!(tcp["status"], "failed");
+    assert!(!report.to_string().contains("SECRET-TOKEN"));
+}

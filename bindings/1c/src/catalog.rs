@@ -54,6 +54,8 @@ pub enum Action {
     Webhook(WebhookAction),
     /// One of the offline outbox's operations (issue 12).
     Outbox(OutboxOp),
+    /// `Диагностика()` / `Diagnose()`: the report of `passteam_diagnose` as JSON text (issue 17).
+    Diagnose,
 }
 
 /// The webhook receiver's methods.
@@ -110,6 +112,7 @@ impl Action {
             Action::Webhook(WebhookAction::Stop) => 0,
             Action::Webhook(_) => 1,
             Action::Outbox(OutboxOp::Stats) => 0,
+            Action::Diagnose => 0,
             Action::Outbox(_) => 1,
         }
     }
@@ -129,7 +132,13 @@ pub fn methods() -> Vec<(Names, Action)> {
     let outbox = OUTBOX_METHODS
         .iter()
         .map(|(op, en, ru)| (Names { english: (*en).into(), russian: (*ru).into() }, Action::Outbox(*op)));
-    std::iter::once(call).chain(operations).chain(webhooks).chain(outbox).collect()
+    let diagnose = (Names { english: "Diagnose".into(), russian: "Диагностика".into() }, Action::Diagnose);
+    std::iter::once(call)
+        .chain(operations)
+        .chain(webhooks)
+        .chain(outbox)
+        .chain(std::iter::once(diagnose))
+        .collect()
 }
 
 /// The property names, for the platform.
@@ -145,7 +154,7 @@ mod tests {
     #[test]
     fn method_list_follows_the_core_table() {
         let list = methods();
-        assert_eq!(list.len(), passteam::METHODS.len() + 1 + WEBHOOK_METHODS.len() + OUTBOX_METHODS.len());
+        assert_eq!(list.len(), passteam::METHODS.len() + 2 + WEBHOOK_METHODS.len() + OUTBOX_METHODS.len());
         assert_eq!(list[0].1, Action::Call);
         let list: Vec<_> = list.into_iter().filter(|(_, a)| !matches!(a, Action::Outbox(_))).collect();
         // The same operations as passteam_methods_json(), in its order, with the contract's names.
