@@ -267,3 +267,27 @@ fn outbox_queue_stats_list_flush_retry_discard() {
     assert_eq!(passteam(&["outbox", "frob", "--outbox", path], &env).status.code(), Some(2), "a usage error");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn doctor_prints_an_aligned_table_or_json_and_exits_1_when_a_check_failed() {
+    let sb = Sandbox::start(SandboxConfig::default()).unwrap();
+    let base = sb.base_url();
+    let env = [("PASSTEAM_TOKEN", sb.token()), ("PASSTEAM_BASE_URL", base.as_str())];
+    let out = passteam(&["doctor"], &env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(!table.contains('\x1b'), "no colours when stdout is not a terminal");
+    for name in ["proxy", "dns", "tcp", "tls", "token", "clock", "quota", "library"] {
+        assert!(table.lines().any(|l| l.starts_with(name) && l.contains(" ok ")), "{name}:\n{table}");
+    }
+    assert!(!table.contains(sb.token()));
+    let doc = json_of(&passteam(&["doctor", "--json"], &env).stdout);
+    assert_eq!(doc["ok"], true);
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{closed}");
+    let out = passteam(&["doctor", "--base-url", &url], &[("PASSTEAM_TOKEN", "t0ken")]);
+    assert_eq!(out.status.code(), Some(1));
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.lines().any(|l| l.starts_with("tcp") && l.contains("failed")), "{table}");
+}
