@@ -31,6 +31,7 @@
 pub mod batch;
 #[doc(hidden)]
 pub mod bench_support;
+mod civil;
 mod client;
 /// `Client::get_card` and the other typed functions, generated from the method table.
 mod client_operations;
