@@ -107,7 +107,7 @@ func (c *Client) outbox(ctx context.Context, op string, arg int64, filter []byte
 		return nil
 	}
 	if err := json.Unmarshal(doc, out); err != nil {
-		return protocolError("outbox "+op, err)
+		return protocolError("outbox "+op, doc, err)
 	}
 	return nil
 }
