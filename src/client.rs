@@ -124,6 +124,8 @@ impl Client {
     pub fn call_json(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<Box<RawValue>> {
         let (m, params, deadline) = self.resolve(method, params, timeout)?;
         // Validation (issue 15): the template's types checked and applied before anything is sent.
+        // The size bound first: nothing (no template lookup either) works on parameters too large to send.
+        request::check_size(m, &params).map_err(|e| self.redact(e))?;
         let params = self.validator.prepare(self, m, params, deadline).map_err(|e| self.redact(e))?;
         if let Some(offline) = &self.offline {
             // issue 12: the outbox decides whether to send, queue, or answer a last-known card.

@@ -57,7 +57,7 @@ pub fn prepare(method: &Method, params: &Map<String, Value>) -> Result<Map<Strin
 
 /// Bounds the parameters before any work is done on them: preparing a million keys would take longer
 /// than a short timeout_ms, and nothing Passteam accepts is that large.
-fn check_size(method: &Method, params: &Map<String, Value>) -> Result<()> {
+pub(crate) fn check_size(method: &Method, params: &Map<String, Value>) -> Result<()> {
     let too_big = |what: String| {
         Error::validation("params", format!("{}: the parameters are too large: {what}", method.name))
     };

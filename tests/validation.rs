@@ -264,3 +264,17 @@ fn client_and_sandbox_judge_phones_alike() {
         assert_eq!((e.status, e.http_status), (Status::Api, Some(400)), "{bad}: {}", e.message);
     }
 }
+
+#[test]
+fn oversized_params_are_refused_before_any_template_lookup() {
+    let sb = support::sandbox();
+    let client = support::client(&sb, serde_json::json!({}));
+    sb.clear_requests();
+    let huge = "Ж".repeat(1_500_000);
+    let e = client
+        .call("updatecard", serde_json::json!({"cardId": "x", "values": {"CLIENT_NAME": huge}}))
+        .unwrap_err();
+    assert_eq!(e.status, passteam::Status::Validation, "{}", e.message);
+    assert!(e.message.contains("too large"), "{}", e.message);
+    assert!(sb.requests().is_empty(), "nothing was sent, not even a getcard for the template");
+}
