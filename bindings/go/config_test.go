@@ -52,6 +52,14 @@ func fullConfig(t *testing.T) Config {
 		CABundle:          writeTestCA(t, dir),
 		LogFile:           filepath.Join(dir, "passteam.log"),
 		LogLevel:          "debug",
+		Validation:        "strict",
+		PhoneRegion:       "KZ",
+		TemplateTTL:       time.Minute,
+		OutboxPath:        filepath.Join(dir, "outbox.sqlite"),
+		OutboxReplay:      "manual",
+		BreakerFailures:   5,
+		BreakerCooldown:   time.Second,
+		StaleReads:        true,
 	}
 }
 
