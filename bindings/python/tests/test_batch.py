@@ -30,3 +30,18 @@ def test_batch_options_are_checked(client: passteam.Client) -> None:
     with pytest.raises(passteam.InvalidArgumentError, match="concurrency"):
         client.call_batch([("getlisttemplates", {})], concurrency=0)
     assert client.call_batch([]) == []
+
+
+def test_a_library_without_a_newer_export_says_which_and_what_to_do(
+    client: passteam.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = client._handle._lib
+    monkeypatch.setattr(lib, "call_batch", None)
+    monkeypatch.setattr(lib, "diagnose", None)
+    monkeypatch.setattr(lib, "outbox", {})
+    with pytest.raises(NotImplementedError, match=r"passteam_call_batch \(ABI 1\.3 or later"):
+        client.call_batch([("getlisttemplates", {})])
+    with pytest.raises(NotImplementedError, match=r"passteam_diagnose \(ABI 1\.2 or later"):
+        client.diagnose()
+    with pytest.raises(NotImplementedError, match=r"passteam_outbox_stats \(ABI 1\.5 or later"):
+        client.outbox_stats()

@@ -90,52 +90,33 @@ class Handle:
 
     def outbox(self, name: str, *args: Any) -> Any:
         """Calls ``passteam_outbox_<name>(client, *args, &out)`` and returns the decoded JSON."""
-        lib = self._lib
-        export = lib.outbox.get(name)
+        text = self._optional_export(self._lib.outbox.get(name), f"passteam_outbox_{name}", "1.5", *args)
+        return json.loads(text or "null")
+
+    def call_batch(self, requests_json: str, options_json: str) -> str:
+        """Runs ``passteam_call_batch`` and returns its JSON answer (one entry per request)."""
+        args = (requests_json.encode("utf-8"), options_json.encode("utf-8"))
+        return self._optional_export(self._lib.call_batch, "passteam_call_batch", "1.3", *args) or "[]"
+
+    def diagnose(self) -> str:
+        """Runs ``passteam_diagnose`` and returns its JSON document."""
+        return self._optional_export(self._lib.diagnose, "passteam_diagnose", "1.2") or "null"
+
+    def _optional_export(self, export: Any, name: str, minor: str, *args: Any) -> Optional[str]:
+        """Calls ``export(client, *args, &out)``: an export newer than ABI 1.1, which a library of the same
+        major but an older minor lacks (``export`` is then ``None``: said plainly, not as an AttributeError)."""
         if export is None:
-            raise NotImplementedError(f"{lib.path} has no passteam_outbox_{name} (ABI 1.4 or later needed)")
+            raise NotImplementedError(f"{self._lib.path} has no {name} (ABI {minor} or later needed); update libpassteam")
         out = ctypes.c_void_p()
         ptr = self._enter()
         try:
             status = export(ptr, *args, ctypes.byref(out))
         finally:
             self._leave()
-            text = lib.take_string(out)
+            text = self._lib.take_string(out)
         if status != OK:
             raise error_from_json(status, text)
-        return json.loads(text or "null")
-
-    def call_batch(self, requests_json: str, options_json: str) -> str:
-        """Runs ``passteam_call_batch`` and returns its JSON answer (one entry per request)."""
-        lib = self._lib
-        if lib.call_batch is None:
-            raise NotImplementedError(f"{lib.path} predates passteam_call_batch (ABI 1.3); update libpassteam")
-        out = ctypes.c_void_p()
-        ptr = self._enter()
-        try:
-            status = lib.call_batch(ptr, requests_json.encode("utf-8"), options_json.encode("utf-8"), ctypes.byref(out))
-        finally:
-            self._leave()
-            text = lib.take_string(out)
-        if status != OK:
-            raise error_from_json(status, text)
-        return text if text is not None else "[]"
-
-    def diagnose(self) -> str:
-        """Runs ``passteam_diagnose`` and returns its JSON document."""
-        lib = self._lib
-        if lib.diagnose is None:
-            raise NotImplementedError(f"{lib.path} predates passteam_diagnose (ABI 1.2); update libpassteam")
-        out = ctypes.c_void_p()
-        ptr = self._enter()
-        try:
-            status = lib.diagnose(ptr, ctypes.byref(out))
-        finally:
-            self._leave()
-            text = lib.take_string(out)
-        if status != OK:
-            raise error_from_json(status, text)
-        return text if text is not None else "null"
+        return text
 
     def close(self) -> None:
         """Refuses new calls, waits for the running ones, frees the client. Idempotent."""

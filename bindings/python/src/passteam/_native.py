@@ -97,7 +97,7 @@ class Library:
             None if diagnose is None else _declare(diagnose, [ctypes.c_void_p, _c_char_pp], ctypes.c_int32)
         )
 
-        # The outbox exports (ABI 1.4); absent from older libraries of the same major.
+        # The outbox exports (ABI 1.5); absent from older libraries of the same major.
         outbox_args = {
             "flush": [ctypes.c_void_p, ctypes.c_uint32, _c_char_pp],
             "stats": [ctypes.c_void_p, _c_char_pp],
