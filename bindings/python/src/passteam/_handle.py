@@ -106,7 +106,8 @@ class Handle:
         """Calls ``export(client, *args, &out)``: an export newer than ABI 1.1, which a library of the same
         major but an older minor lacks (``export`` is then ``None``: said plainly, not as an AttributeError)."""
         if export is None:
-            raise NotImplementedError(f"{self._lib.path} has no {name} (ABI {minor} or later needed); update libpassteam")
+            path = self._lib.path
+            raise NotImplementedError(f"{path} has no {name} (ABI {minor} or later needed); update libpassteam")
         out = ctypes.c_void_p()
         ptr = self._enter()
         try:
