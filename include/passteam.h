@@ -189,6 +189,7 @@ const char *passteam_status_name(int32_t status);
  *
  * config_json: a JSON object (NULL or "" = all defaults) of these keys (what a value must be; its
  * default: what it does). Offline keys: see the README's "Offline".
+ *
  * - token (a string; default none): The API token, sent raw as the Authorization header (never
  *   printed, logged or echoed).
  * - base_url (a string; default "https://getpass.passteam.ru"): Where the API lives: the host only (a
@@ -245,6 +246,7 @@ const char *passteam_status_name(int32_t status);
  *   calls without touching the network (ms).
  * - stale_reads (true or false; default false): A getcard that cannot reach Passteam answers the last
  *   card seen (needs outbox_path).
+ *
  * passteam_config_schema_json lists them with their types and defaults. An unknown key, or a value of
  * the wrong type, is PASSTEAM_ERR_INVALID_ARGUMENT naming the key.
  *

@@ -42,6 +42,7 @@ pub extern "C" fn passteam_status_name(status: i32) -> *const c_char {
 ///
 /// config_json: a JSON object (NULL or "" = all defaults) of these keys (what a value must be; its
 /// default: what it does). Offline keys: see the README's "Offline".
+///
 // generated:config-keys (from the config schema, src/config_json.rs, by `cargo run -p xtask -- gen`)
 /// - token (a string; default none): The API token, sent raw as the Authorization header (never
 ///   printed, logged or echoed).
@@ -100,6 +101,7 @@ pub extern "C" fn passteam_status_name(status: i32) -> *const c_char {
 /// - stale_reads (true or false; default false): A getcard that cannot reach Passteam answers the last
 ///   card seen (needs outbox_path).
 // /generated:config-keys
+///
 /// passteam_config_schema_json lists them with their types and defaults. An unknown key, or a value of
 /// the wrong type, is PASSTEAM_ERR_INVALID_ARGUMENT naming the key.
 ///
