@@ -15,9 +15,15 @@ package passteam
 //
 // The build tag passteam_shared links libpassteam.so instead and records its directory as the
 // binary's rpath.
+//
+// Search order: the module's own native/ directory first (a release of the module carries the stripped
+// archive and the header there, as wasmtime-go does, so that `go get` needs no Rust toolchain; see
+// scripts/go-native and the README), then this repository's checkout (include/, target/release/). In a
+// checkout native/ is empty (git ignores what scripts/go-native puts there), so the fresh cargo build wins.
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../include
+#cgo CFLAGS: -I${SRCDIR}/native/include -I${SRCDIR}/../../include
+#cgo linux,amd64,!passteam_shared LDFLAGS: -L${SRCDIR}/native/linux_amd64
 #cgo !passteam_shared LDFLAGS: -L${SRCDIR}/../../target/release -l:libpassteam.a -lm -ldl -lpthread -lgcc_s
 #cgo passteam_shared LDFLAGS: -L${SRCDIR}/../../target/release -lpassteam -Wl,-rpath,${SRCDIR}/../../target/release
 #include <stdlib.h>

@@ -103,10 +103,18 @@ grep -q 'PASSTEAM_ERR_AUTH' "$work/run3.txt" || fail "the wrong-token run did no
 # Issue 10, item 4: how a module outside this repository uses the binding today. The module is copied
 # without target/ or include/ (as the module cache would hold it once published), so only the documented
 # CGO flags can find the library and the header. GOPROXY=off: nothing is downloaded.
-outside_module() { # $1: "replace" or "work"
+outside_module() { # $1: "replace", "work" or "release"
 	local dir="$work/outside-$1" copy="$work/module-copy"
 	rm -rf "$dir" && mkdir -p "$dir"
 	[ -d "$copy" ] || { mkdir -p "$copy" && cp "$here"/*.go "$here/go.mod" "$copy/" && rm -f "$copy"/*_test.go; }
+	local cgo_cflags="-I$root/include" cgo_ldflags="-L$root/target/release"
+	if [ "$1" = release ]; then
+		# The module as its release tag carries it: the library inside (scripts/go-native), no CGO flags.
+		copy="$work/module-release"
+		rm -rf "$copy" && mkdir -p "$copy" && cp "$work/module-copy"/*.go "$work/module-copy/go.mod" "$copy/"
+		"$root/scripts/go-native" --no-build "$copy"
+		cgo_cflags="" cgo_ldflags=""
+	fi
 	cat >"$dir/main.go" <<'GO'
 package main
 
@@ -133,7 +141,7 @@ func main() {
 	fmt.Printf("outside module: %d templates\n", len(templates))
 }
 GO
-	if [ "$1" = replace ]; then
+	if [ "$1" != work ]; then
 		cat >"$dir/go.mod" <<MOD
 module example.com/till
 
@@ -150,8 +158,8 @@ MOD
 	local modflag=-mod=mod # a workspace allows only the default (readonly)
 	[ "$1" = work ] && modflag=
 	(cd "$dir" && GOPROXY=off GOFLAGS=$modflag \
-		CGO_CFLAGS="-I$root/include" CGO_LDFLAGS="-L$root/target/release" go build -o "$dir/till" .) ||
-		fail "an outside module ($1) does not build with the documented CGO flags"
+		CGO_CFLAGS="$cgo_cflags" CGO_LDFLAGS="$cgo_ldflags" go build -o "$dir/till" .) ||
+		fail "an outside module ($1) does not build (CGO_CFLAGS='$cgo_cflags' CGO_LDFLAGS='$cgo_ldflags')"
 	PASSTEAM_BASE_URL="$base_url" PASSTEAM_TOKEN="$token" "$dir/till" | tee "$dir/out.txt"
 	grep -q '^outside module: 2 templates$' "$dir/out.txt" || fail "the outside module ($1) did not run"
 }
@@ -159,6 +167,8 @@ step "an outside module uses the binding through a replace directive and the CGO
 GOWORK=off outside_module replace
 step "an outside module uses the binding through go work and the CGO flags"
 outside_module work
+step "an outside module uses a release of the module (library inside, scripts/go-native) with no CGO flags"
+GOWORK=off outside_module release
 
 step "benchmark: getcard through the binding vs plain net/http (ratio = passteam/net-http calls per second)"
 (cd "$here" && go test -count=1 -run '^$' -bench 'GetCardVsNetHTTP' -benchtime "${PASSTEAM_GO_BENCH_CALLS:-2000}x" .)

@@ -34,6 +34,21 @@ if [ "${PASSTEAM_SKIP_CARGO:-0}" != 1 ]; then
     (cd "$REPO" && cargo build --release -p passteam -p passteam-cli)
 fi
 
+# The wheel we would publish carries a library built for glibc 2.17 and is tagged manylinux2014 (PyPI
+# refuses linux_x86_64, and a 2.34 floor would not install on CentOS 7, Astra 1.7 or Ubuntu 20.04). That
+# library needs cargo-zigbuild (scripts/build-linux-2.17 --install-only; .ci/run installs it); without it
+# the wheel carries this machine's build and is tagged by its real floor, and the suite says so.
+WANT_TAG=""
+if [ -z "${PASSTEAM_LIBRARY:-}" ] && [ -x "$REPO/target/zig-venv/bin/cargo-zigbuild" ]; then
+    step "libpassteam.so for glibc 2.17 (scripts/build-linux-2.17 passteam)"
+    "$REPO/scripts/build-linux-2.17" passteam
+    export PASSTEAM_LIBRARY=$REPO/target/linux-glibc2.17/x86_64-unknown-linux-gnu/release/libpassteam.so
+    WANT_TAG=manylinux2014_x86_64
+elif [ -z "${PASSTEAM_LIBRARY:-}" ]; then
+    echo "note: cargo-zigbuild is not installed, so this wheel carries this machine's libpassteam.so and is" \
+         "tagged by its glibc floor, not manylinux2014 (scripts/build-linux-2.17 --install-only fixes that)"
+fi
+
 step "building the wheel"
 # A stale build/ would put files deleted from src/ into the wheel.
 rm -rf "$HERE/build" "$HERE/src/passteam.egg-info"
@@ -47,6 +62,10 @@ echo "built $WHEEL"
 case "$WHEEL" in
     *-py3-none-any.whl) echo "the wheel must be platform-specific (it carries libpassteam)" >&2; exit 1 ;;
 esac
+if [ -n "$WANT_TAG" ] && [[ $WHEEL != *"$WANT_TAG"* ]]; then
+    echo "the wheel was built from a glibc 2.17 library but is not tagged $WANT_TAG: $WHEEL" >&2
+    exit 1
+fi
 
 step "fresh virtual environment"
 "$PYTHON" -m venv "$WORK/venv"

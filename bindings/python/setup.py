@@ -72,6 +72,17 @@ class BuildPyWithLibrary(build_py):
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest)
         os.chmod(dest, 0o755)
+        strip_library(dest)
+
+
+def strip_library(library: Path) -> None:
+    """Strips the copy that goes into the wheel (what users install carries no symbol table): 8 -> 7 MB.
+
+    Only on Linux and only when binutils' ``strip`` is there; otherwise the wheel keeps the library as built.
+    """
+    strip = shutil.which("strip")
+    if sys.platform.startswith("linux") and strip:
+        subprocess.run([strip, "--strip-all", str(library)], check=True)
 
 
 def glibc_floor(library: Path) -> tuple[int, int] | None:

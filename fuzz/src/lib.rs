@@ -116,7 +116,9 @@ fn sandbox() -> &'static passteam_sandbox::Sandbox {
 }
 
 /// Config keys that could reach past the sandbox or the disk (another host, a proxy, files): replaced.
-const CONFINED_KEYS: &[&str] = &["base_url", "proxy", "endpoints", "log_file", "ca_bundle"];
+/// Keys that reach beyond the sandbox: other hosts, and files (`outbox_path` would create SQLite files
+/// wherever a fuzzed path points, and start replay threads that outlive the input).
+const CONFINED_KEYS: &[&str] = &["base_url", "proxy", "endpoints", "log_file", "ca_bundle", "outbox_path"];
 
 /// A fuzzed config, confined: JSON objects get the sandbox's URL, one attempt and short timeouts, and lose
 /// the keys that reach beyond the sandbox; anything else is passed as it is (and must be refused).
@@ -155,6 +157,13 @@ unsafe fn take_json(s: *mut c_char) -> Value {
 fn c_string(bytes: &[u8]) -> CString {
     let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
     CString::new(&bytes[..end]).expect("cut at the first NUL")
+}
+
+/// What the first input would otherwise pay for: the sandbox's start and libphonenumber's metadata
+/// (about 5 s under AddressSanitizer), done once before fuzzing so that no single input is charged for it
+/// (libFuzzer's per-input timeout would call a slow machine's first input a hang).
+pub fn c_abi_warm_up() {
+    c_abi(b"{}\0createCard\0{\"templateId\":\"5e424c181dbf0d537c8b4569\",\"values\":{\"PHONE\":\"8 916 123-45-00\"}}");
 }
 
 /// C ABI entry points: the input is `config \0 method \0 params` (non-UTF-8 and broken JSON welcome).

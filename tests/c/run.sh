@@ -39,20 +39,24 @@ if [[ ! -f $REL/libpassteam.so || ! -f $REL/libpassteam.a || ! -x $REL/passteam 
     cargo build --release -p passteam -p passteam-cli
 fi
 mkdir -p "$OUT" "$LOGS"
+# The tests link what ships: the stripped library and archive of scripts/dist, not cargo's raw output.
+step "packaging what ships (scripts/dist)"
+scripts/dist --no-build
+DIST=target/dist/linux-x86_64
 
 step "compiling"
 cc "${CFLAGS[@]}" -fsyntax-only -x c include/passteam.h
 g++ "${CXXFLAGS[@]}" -fsyntax-only -x c++ include/passteam.h
 g++ "${CXXFLAGS[@]}" -std=c++11 -Iinclude tests/c/header_cpp.cpp -o "$OUT/header_cpp" \
-    -L$REL -lpassteam -Wl,-rpath,"$ROOT/$REL"
+    -L$DIST -lpassteam -Wl,-rpath,"$ROOT/$DIST"
 cc "${CFLAGS[@]}" -Iinclude "${TEST_SOURCES[@]}" -o "$OUT/abi_test-shared" \
-    -L$REL -lpassteam -Wl,-rpath,"$ROOT/$REL" -lpthread
+    -L$DIST -lpassteam -Wl,-rpath,"$ROOT/$DIST" -lpthread
 cc "${CFLAGS[@]}" -Iinclude "${TEST_SOURCES[@]}" -o "$OUT/abi_test-static" \
-    $REL/libpassteam.a -lpthread -ldl -lm
-make -s -C examples/c BUILD_DIR="$OUT"
+    $DIST/libpassteam.a -lpthread -ldl -lm
+make -s -C examples/c BUILD_DIR="$OUT" LIBDIR="$ROOT/$DIST"
 
 step "checking that every export is declared and tested"
-exports=$(nm -D --defined-only $REL/libpassteam.so | awk '$2 == "T" && $3 ~ /^passteam_/ { print $3 }' | sort)
+exports=$(nm -D --defined-only $DIST/libpassteam.so | awk '$2 == "T" && $3 ~ /^passteam_/ { print $3 }' | sort)
 declared=$(grep -o '\bpassteam_[a-z_]*(' include/passteam.h | tr -d '(' | sort -u)
 if [[ "$exports" != "$declared" ]]; then
     diff <(echo "$exports") <(echo "$declared") >&2 || true
