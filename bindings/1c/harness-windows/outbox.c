@@ -98,6 +98,7 @@ void test_outbox(Component *c, FakePlatform *platform, const char *base_url, con
     args[0] = params;
     r = call(c, "ОбновитьКарту", args);
     CHECK_MSG(r.ok && contains(r.text, "\"status\":12") && json_number(r.text, "outbox_id") > 0, r.text);
+    printf("queued as outbox entry %ld while Passteam was down\n", json_number(r.text, "outbox_id"));
     CHECK_MSG(!contains(r.text, token), "the queued object shows the token");
     result_free(&r);
     CHECK(platform->errors == errors_before);
@@ -112,6 +113,7 @@ void test_outbox(Component *c, FakePlatform *platform, const char *base_url, con
     CHECK(set_prop_text(c, "Settings", up));
     r = call(c, "OutboxFlush", NULL);
     CHECK_MSG(r.ok && json_number(r.text, "sent") == 1 && json_number(r.text, "pending") == 0, r.text);
+    printf("flushed once the sandbox was reachable: %s\n", r.text ? r.text : "");
     result_free(&r);
     snprintf(params, sizeof params, "{\"cardId\": \"%s\"}", card_id);
     r = call(c, "ПолучитьКарту", args);
