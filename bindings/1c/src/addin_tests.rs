@@ -346,3 +346,48 @@ fn a_call_without_a_token_says_to_set_it_in_the_settings_property() {
     assert!(message.contains("property Settings"), "{message}");
     assert!(!answer[1]["error"]["message"].as_str().unwrap().contains("токен"), "{answer}");
 }
+
+#[test]
+fn a_queued_update_is_sent_by_outbox_flush_once_passteam_is_reachable() {
+    let dir = std::env::temp_dir().join(format!("passteam-1c-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("outbox.sqlite");
+    let c = FakeConnection::new();
+    let (mut a, sandbox) = on_sandbox(&c);
+    let settings = |base_url: &str| {
+        w(&serde_json::json!({"token": sandbox.token(), "base_url": base_url, "max_attempts": 1,
+            "outbox_path": path.to_str().unwrap(), "outbox_replay": "manual"})
+        .to_string())
+    };
+    let issued: Value = serde_json::from_str(&text(
+        a.call(
+            find(a.methods(), "IssueCard"),
+            &[Arg::Wide(&w(&serde_json::json!({"templateId": passteam_sandbox::TEMPLATE_LOYALTY,
+            "values": {"PHONE": "+79160000077", "BONUS": 0}})
+            .to_string()))],
+        ),
+    ))
+    .unwrap();
+    let card_id = issued["card"]["cardId"].as_str().unwrap().to_owned();
+    assert!(a.set_prop(find(a.props(), "Settings"), Arg::Wide(&settings("http://127.0.0.1:9"))));
+    let update = w(&serde_json::json!({"cardId": card_id, "values": {"BONUS": 42}}).to_string());
+    let queued: Value =
+        serde_json::from_str(&text(a.call(find(a.methods(), "UpdateCard"), &[Arg::Wide(&update)]))).unwrap();
+    assert_eq!(queued["status"], Status::Queued.code(), "{queued}");
+    sandbox.clear_requests();
+    assert!(a.set_prop(find(a.props(), "Settings"), Arg::Wide(&settings(&sandbox.base_url()))));
+    let flushed: Value =
+        serde_json::from_str(&text(a.call(find(a.methods(), "OutboxFlush"), &[Arg::Int(5000)]))).unwrap();
+    assert_eq!((flushed["sent"].as_i64(), flushed["pending"].as_i64()), (Some(1), Some(0)), "{flushed}");
+    let sent: Vec<_> = sandbox.requests().into_iter().filter(|r| r.path.ends_with("/updatecard")).collect();
+    assert_eq!(sent.len(), 1, "the queued update reached Passteam once");
+    let card: Value = serde_json::from_str(&text(a.call(
+        find(a.methods(), "GetCard"),
+        &[Arg::Wide(&w(&serde_json::json!({"cardId": card_id}).to_string()))],
+    )))
+    .unwrap();
+    assert_eq!(card["values"]["%BONUS%"], "42", "{card}");
+    assert!(c.errors.borrow().is_empty());
+    drop(a);
+    let _ = std::fs::remove_dir_all(&dir);
+}
