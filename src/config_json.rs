@@ -1,8 +1,10 @@
 //! The config's JSON form: one serde struct (unknown keys refused), its schema, and the step that turns
 //! it into a [`Config`].
 //!
-//! Adding a key: one line in `config_keys!` (its doc line is the schema's description) and one line in
-//! [`Config::from_json`]'s apply step. Each key's JSON type is a small wrapper below whose `expected`
+//! Adding a key: one line in `json_keys!` (its doc line is the schema's description, the expression after
+//! `=` its default as JSON, read from [`Config::default`]) and one line in [`Config::from_json`]'s apply
+//! step. The README's config table and `passteam_client_new`'s key list are generated from this schema
+//! (`cargo run -p xtask -- gen`). Each key's JSON type is a small wrapper below whose `expected`
 //! text makes the error message ("config: timeout_ms must be an integer of at least 1").
 
 use crate::config::{BodyEncoding, Config, Endpoint, LogLevel, OutboxReplay, TlsRoots};
@@ -23,6 +25,8 @@ pub(crate) struct KeyDoc {
     /// What a value must be, for people (the error message's words).
     pub expected: fn() -> String,
     pub doc: &'static str,
+    /// The value in force when the key is absent, as JSON (`null`: none, the feature is off).
+    pub default: fn(&Config) -> Value,
 }
 
 /// What a config value's JSON looks like and how it is read.
@@ -239,20 +243,24 @@ impl JsonType for Endpoints {
 }
 
 /// Declares a JSON object's keys once: the serde struct (every key optional, null = the default,
-/// unknown keys refused) and its schema.
+/// unknown keys refused) and its schema. A key's doc comment may take several lines (they are joined);
+/// a `#[serde(...)]` attribute goes above it.
 macro_rules! json_keys {
-    ($(#[$meta:meta])* struct $name:ident, $keys:ident { $(#[doc = $doc:literal] $(#[$attr:meta])* $key:ident: $ty:ty,)* }) => {
+    ($(#[$meta:meta])* struct $name:ident, $keys:ident {
+        $($(#[serde($($serde:tt)*)])* $(#[doc = $doc:literal])+ $key:ident: $ty:ty = $default:expr,)*
+    }) => {
         $(#[$meta])*
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
-        pub(crate) struct $name { $($(#[$attr])* pub(crate) $key: Option<$ty>,)* }
+        pub(crate) struct $name { $($(#[serde($($serde)*)])* pub(crate) $key: Option<$ty>,)* }
 
         /// The keys, their JSON types and meanings (exported as the config schema).
         pub(crate) const $keys: &[KeyDoc] = &[$(KeyDoc {
             name: stringify!($key),
             ty: <$ty as JsonType>::TYPE,
             expected: <$ty as JsonType>::expected,
-            doc: $doc.trim_ascii(),
+            doc: concat!($($doc),+).trim_ascii(),
+            default: $default,
         },)*];
     };
 }
@@ -260,63 +268,65 @@ macro_rules! json_keys {
 json_keys! {
     /// The config object every host passes (`passteam_client_new`, Python keywords, Go's Config, 1C's Настройки).
     struct ConfigJson, CONFIG_SCHEMA {
-        /// The API token, sent as the Authorization header (never logged or echoed).
-        token: Text,
-        /// Where the API lives (https://, or http:// for loopback).
-        base_url: Text,
+        /// The API token, sent raw as the Authorization header (never printed, logged or echoed).
+        token: Text = |_| Value::Null,
+        /// Where the API lives: the host only (a URL ending in /oapi/v1 is refused, naming the one to use);
+        /// https://, or plain http:// for 127.0.0.0/8, ::1 and localhost.
+        base_url: Text = |d| text(&d.base_url),
         /// Bounds the whole call, retries and backoff included (ms).
-        timeout_ms: Count<1>,
-        /// Bounds connecting, per attempt (ms).
-        connect_timeout_ms: Count<1>,
-        /// Bounds waiting for the reply's head and reading its body, per attempt (ms).
-        read_timeout_ms: Count<1>,
+        timeout_ms: Count<1> = |d| ms(d.timeout),
+        /// Bounds each connection attempt: DNS, TCP and TLS (ms).
+        connect_timeout_ms: Count<1> = |d| ms(d.connect_timeout),
+        /// Bounds waiting for the reply's head, and for its body, per attempt (ms).
+        read_timeout_ms: Count<1> = |d| ms(d.read_timeout),
         /// The User-Agent header.
-        user_agent: Text,
+        user_agent: Text = |d| text(&d.user_agent),
         /// A proxy URL: http://host:port, socks5://host:port, ...
-        proxy: Text,
-        /// How oapi calls encode their parameters: "multipart" (the vendor's) or "urlencoded".
-        body_encoding: OapiEncoding,
+        proxy: Text = |_| Value::Null,
+        /// How oapi POST bodies are encoded: "multipart" (the vendor's) or "urlencoded" (PUT bodies are
+        /// urlencoded unless endpoints says otherwise).
+        body_encoding: OapiEncoding = |d| word_of(d.body_encoding),
         /// Replies larger than this are refused (PASSTEAM_ERR_PROTOCOL).
-        max_response_bytes: Count<1>,
+        max_response_bytes: Count<1> = |d| Value::from(d.max_response_bytes),
         /// Per-operation overrides for sales/products: {"getsale": {"base_url", "path", "verb", "body_encoding"}}.
-        endpoints: Endpoints,
-        /// Accept plain http:// for hosts other than loopback (the token would travel in clear).
-        allow_insecure_http: Flag,
+        endpoints: Endpoints = |_| Value::Null,
+        /// Accept plain http:// for hosts other than loopback (the token then travels in clear).
+        allow_insecure_http: Flag = |d| Value::from(d.allow_insecure_http),
         /// Attempts in all for idempotent calls, the first included (1 = no retries; at most 100).
-        max_attempts: Count<1>,
-        /// The first retry's backoff, doubled per retry (ms).
-        retry_base_delay_ms: Count<0>,
+        max_attempts: Count<1> = |d| Value::from(d.retry.max_attempts),
+        /// The first retry's backoff, doubled per retry, with jitter (ms).
+        retry_base_delay_ms: Count<0> = |d| ms(d.retry.base_delay),
         /// The longest backoff (ms).
-        retry_max_delay_ms: Count<0>,
+        retry_max_delay_ms: Count<0> = |d| ms(d.retry.max_delay),
         /// Client-side request budget per hour (0 = none); the server's limit message lowers it.
-        quota_per_hour: Count<0>,
+        quota_per_hour: Count<0> = |d| Value::from(d.quota_per_hour),
         /// Client-side request budget per day (0 = none).
-        quota_per_day: Count<0>,
-        /// Trusted roots: "bundled" (Mozilla's, compiled in) or "system" (the OS store).
-        tls_roots: Roots,
-        /// A PEM file of extra root certificates to trust.
-        ca_bundle: Text,
+        quota_per_day: Count<0> = |d| Value::from(d.quota_per_day),
+        /// Trusted roots: "bundled" (Mozilla's, compiled in, the same everywhere) or "system" (the OS store).
+        tls_roots: Roots = |d| word_of(&d.tls_roots),
+        /// A PEM file of extra root certificates to trust (e.g. the Russian Trusted Root CA).
+        ca_bundle: Text = |_| Value::Null,
         /// A log file (never stdout); phone numbers and e-mails masked, the token never written.
-        log_file: Text,
-        /// "off", "error", "info" or "debug" (a log_file alone means "info").
-        log_level: Level,
-        /// Card variables checked against the template before sending: "normalize" (default: fix what can be
-        /// fixed, e.g. phones to E.164, refuse the rest), "strict" (refuse what is not canonical) or "off".
-        validation: Validation,
-        /// The region (ISO 3166 alpha-2) of phones written without a country code ("RU").
-        phone_region: Text,
-        /// How long a template read for validation is reused (ms; default 600000).
-        template_ttl_ms: Count<0>,
+        log_file: Text = |_| Value::Null,
+        /// How much the log records (a log_file alone means "info").
+        log_level: Level = |d| word_of(d.log_level),
+        /// Card variables checked against the template before sending: "normalize" (fix what can be fixed,
+        /// e.g. phones to E.164, refuse the rest), "strict" (refuse what is not canonical) or "off".
+        validation: Validation = |d| word_of(d.validation),
+        /// The region (ISO 3166 alpha-2) of phones written without a country code.
+        phone_region: Text = |d| text(&d.phone_region),
+        /// How long a template read for validation is reused (ms; 0 = read it for every call).
+        template_ttl_ms: Count<0> = |d| ms(d.template_ttl),
         /// The SQLite file of the durable outbox (off when absent): undeliverable updates are queued there.
-        outbox_path: Text,
-        /// Who replays the outbox: "background" (a thread of the client, the default) or "manual".
-        outbox_replay: Replay,
-        /// Consecutive transport failures or timeouts that open the circuit breaker (default 3).
-        breaker_failures: Count<1>,
-        /// How long an open breaker fails calls without touching the network (ms; default 30000).
-        breaker_cooldown_ms: Count<1>,
+        outbox_path: Text = |_| Value::Null,
+        /// Who replays the outbox: "background" (a thread of the client) or "manual" (passteam_outbox_flush).
+        outbox_replay: Replay = |d| word_of(d.outbox_replay),
+        /// Consecutive transport failures or timeouts that open the circuit breaker.
+        breaker_failures: Count<1> = |d| Value::from(d.breaker_failures),
+        /// How long an open breaker fails calls without touching the network (ms).
+        breaker_cooldown_ms: Count<1> = |d| ms(d.breaker_cooldown),
         /// A getcard that cannot reach Passteam answers the last card seen (needs outbox_path).
-        stale_reads: Flag,
+        stale_reads: Flag = |d| Value::from(d.stale_reads),
     }
 }
 
@@ -324,15 +334,30 @@ json_keys! {
     /// One entry of `endpoints`.
     struct EndpointJson, ENDPOINT_SCHEMA {
         /// The base URL of this operation (default: base_url).
-        base_url: Text,
-        /// The path below the base URL.
-        path: Text,
-        /// The HTTP verb ("method" is accepted too).
+        base_url: Text = |_| Value::Null,
+        /// The path below the base URL (default: the method table's).
+        path: Text = |_| Value::Null,
         #[serde(alias = "method")]
-        verb: VerbName,
+        /// The HTTP verb ("method" is accepted too; default: the method table's).
+        verb: VerbName = |_| Value::Null,
         /// "multipart", "urlencoded", "json" or "query".
-        body_encoding: AnyEncoding,
+        body_encoding: AnyEncoding = |_| Value::Null,
     }
+}
+
+/// A default duration as the key's whole milliseconds.
+fn ms(duration: Duration) -> Value {
+    Value::from(duration.as_millis().min(u64::MAX as u128) as u64)
+}
+
+fn text(value: &str) -> Value {
+    Value::from(value)
+}
+
+/// A default enum value as the word the key takes ("multipart", "bundled", "off", ...): its variant's
+/// name in lower case (the schema's test reads every default back through `Config::from_json`).
+fn word_of(value: impl std::fmt::Debug) -> Value {
+    Value::from(format!("{value:?}").to_ascii_lowercase())
 }
 
 /// The key names of the config, in the schema's order.
@@ -340,13 +365,19 @@ pub fn config_keys() -> Vec<&'static str> {
     CONFIG_SCHEMA.iter().map(|k| k.name).collect()
 }
 
-/// The config schema as JSON: `{"keys": [{"name", "type", "expected", "doc"}], "endpoint_keys": [...]}`.
-/// Bindings compare their config fields with it instead of keeping a list of their own.
+/// The config schema as JSON: `{"keys": [{"name", "type", "expected", "doc", "default"}], "endpoint_keys":
+/// [...]}` (`default` null: none, the feature is off). Bindings compare their config fields with it instead
+/// of keeping a list of their own; the README's config table and `passteam_client_new`'s key list are
+/// generated from it.
 pub fn config_schema_json() -> Value {
+    let defaults = Config::default();
     let keys = |schema: &[KeyDoc]| {
         schema
             .iter()
-            .map(|k| json!({"name": k.name, "type": k.ty, "expected": (k.expected)(), "doc": k.doc}))
+            .map(|k| {
+                json!({"name": k.name, "type": k.ty, "expected": (k.expected)(), "doc": k.doc,
+                       "default": (k.default)(&defaults)})
+            })
             .collect::<Vec<_>>()
     };
     json!({"keys": keys(CONFIG_SCHEMA), "endpoint_keys": keys(ENDPOINT_SCHEMA)})
@@ -562,5 +593,26 @@ mod tests {
             assert!(!k["doc"].as_str().unwrap().is_empty(), "{k}");
         }
         assert_eq!(schema["endpoint_keys"].as_array().unwrap().len(), 4);
+    }
+
+    /// The schema's defaults (which the README and the header print) are the defaults in force: giving
+    /// each one explicitly yields `Config::default()`, and a changed default would fail here.
+    #[test]
+    fn the_schema_s_defaults_are_the_config_s_defaults() {
+        let schema = config_schema_json();
+        let mut given = Map::new();
+        for k in schema["keys"].as_array().unwrap() {
+            let default = &k["default"];
+            if !default.is_null() {
+                given.insert(k["name"].as_str().unwrap().to_owned(), default.clone());
+            }
+        }
+        assert!(given.len() >= 20, "{given:?}");
+        let mut explicit = Config::from_json(&given).unwrap();
+        // Naming breaker_failures marks it as chosen by the user (it then also applies without an outbox).
+        explicit.breaker_explicit = false;
+        assert!(explicit == Config::default(), "{:?} vs {:?}", explicit, Config::default());
+        assert_eq!(schema["keys"][2]["default"], 30000, "timeout_ms");
+        assert_eq!(schema["keys"][7]["default"], "multipart", "body_encoding");
     }
 }

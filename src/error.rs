@@ -98,8 +98,11 @@ pub struct Error {
     pub http_status: Option<u16>,
     /// The envelope's `code`; `None` when no envelope came.
     pub api_code: Option<i64>,
-    /// Whether repeating the same call later may succeed.
-    pub retryable: bool,
+    /// The TLS handshake was refused (a certificate this client does not trust, expired, issued for
+    /// another name, or no protocol in common): nothing was sent, and the same request meets the same
+    /// refusal until the configuration changes. A fact, read by [`Error::retryable`]; not in the error
+    /// object.
+    pub tls_refused: bool,
     /// Structured facts: `cardIds` for a conflict, the `field` for validation, `method`, `attempts`.
     pub details: Map<String, Value>,
     /// Set when the request may have been applied although the call failed.
@@ -122,7 +125,7 @@ impl Error {
             message: message.into(),
             http_status: None,
             api_code: None,
-            retryable: matches!(status, Status::Transport | Status::Timeout),
+            tls_refused: false,
             details: Map::new(),
             outcome: None,
             retry_after_ms: None,
@@ -158,7 +161,6 @@ impl Error {
     /// this crate larger than clippy's 128-byte limit for an error.)
     pub fn queued_as(id: i64, message: impl Into<String>, cause: &Error) -> Error {
         let mut queued = Error::new(Status::Queued, message);
-        queued.retryable = false;
         if let Value::Object(details) = cause.to_json() {
             queued.details = details;
         }
@@ -168,6 +170,12 @@ impl Error {
 
     pub fn internal(message: impl Into<String>) -> Error {
         Error::new(Status::Internal, message)
+    }
+
+    /// Whether repeating the same call later may succeed: the `"retryable"` of the error object, derived
+    /// from the other facts by [`crate::retry::is_retryable`] (the one place that decides it).
+    pub fn retryable(&self) -> bool {
+        crate::retry::is_retryable(self)
     }
 
     /// Adds one entry to `details`.
@@ -192,7 +200,7 @@ impl Error {
             "message": self.message,
             "http_status": self.http_status,
             "api_code": self.api_code,
-            "retryable": self.retryable,
+            "retryable": self.retryable(),
             "details": Value::Object(self.details.clone()),
         });
         let obj = doc.as_object_mut().expect("literal object");

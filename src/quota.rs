@@ -171,7 +171,6 @@ impl Quota {
             )
             .with_detail("limit", Value::from(limit))
             .with_detail("window", Value::from(window));
-            e.retryable = true;
             e.retry_after_ms = Some(ms);
             return Err(e);
         }

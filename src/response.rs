@@ -123,7 +123,6 @@ pub fn redirect_error(http_status: u16, location: Option<&str>) -> Error {
         ),
     );
     error.http_status = Some(http_status);
-    error.retryable = false;
     error
 }
 
@@ -167,8 +166,7 @@ fn classify(code: i64, message: &str) -> Error {
     if let Some((limit, window)) = parse_quota_message(message) {
         let mut error = Error::new(Status::RateLimited, message)
             .with_detail("limit", Value::from(limit))
-            .with_detail("window", Value::from(window))
-            .retryable_as(true);
+            .with_detail("window", Value::from(window));
         let window = if window == "day" { QuotaWindow::Day } else { QuotaWindow::Hour };
         error.quota_refusal = Some(Refusal { limit, window });
         return error;
@@ -181,8 +179,7 @@ fn classify(code: i64, message: &str) -> Error {
         502..=504 => Status::Transport,
         _ => Status::Api,
     };
-    let mut error =
-        Error::new(status, message).retryable_as(matches!(status, Status::RateLimited | Status::Transport));
+    let mut error = Error::new(status, message);
     if status == Status::Conflict {
         let ids = parse_duplicated_cards(message);
         error = error.with_detail("cardIds", Value::from(ids));
@@ -201,8 +198,7 @@ fn not_an_envelope(http_status: u16, body: &[u8]) -> Error {
         _ => (Status::Protocol, "the reply is not Passteam's JSON envelope"),
     };
     let mut error =
-        Error::new(status, format!("HTTP {http_status}: {what} ({} bytes: {snippet})", body.len()))
-            .retryable_as(matches!(status, Status::Transport | Status::RateLimited));
+        Error::new(status, format!("HTTP {http_status}: {what} ({} bytes: {snippet})", body.len()));
     error.http_status = Some(http_status);
     error
 }
@@ -259,17 +255,6 @@ pub fn parse_quota_message(message: &str) -> Option<(u64, &'static str)> {
         "day" => Some((limit, "day")),
         "hour" => Some((limit, "hour")),
         _ => None,
-    }
-}
-
-trait Retryable {
-    fn retryable_as(self, retryable: bool) -> Self;
-}
-
-impl Retryable for Error {
-    fn retryable_as(mut self, retryable: bool) -> Error {
-        self.retryable = retryable;
-        self
     }
 }
 
@@ -331,7 +316,7 @@ mod tests {
         assert_eq!(e.status, Status::Conflict);
         assert_eq!(e.message, msg);
         assert_eq!(e.card_ids(), vec!["5f0c1a2b3c4d5e6f7a8b9c0d", "5f0c1a2b3c4d5e6f7a8b9c0e"]);
-        assert!(!e.retryable);
+        assert!(!e.retryable());
     }
 
     #[test]
@@ -355,7 +340,7 @@ mod tests {
         assert_eq!(e.status, Status::Protocol);
         assert!(e.message.contains("<html>oops</html>"));
         let e = interpret(502, b"<html>Bad Gateway</html>").unwrap_err();
-        assert_eq!((e.status, e.retryable, e.http_status), (Status::Transport, true, Some(502)));
+        assert_eq!((e.status, e.retryable(), e.http_status), (Status::Transport, true, Some(502)));
         assert_eq!(interpret(200, b"").unwrap_err().status, Status::Protocol);
         assert_eq!(interpret(200, b"[1,2]").unwrap_err().status, Status::Protocol);
         assert_eq!(interpret(200, b"{\"ok\": 1}").unwrap_err().status, Status::Protocol);

@@ -25,9 +25,26 @@ pub enum Step {
     Fail(Error),
 }
 
-/// Whether an error may go away by sending the same request again soon. Decided here only.
+/// Whether repeating the same call later may succeed: the `"retryable"` fact of the error object, decided
+/// here only, from the error's typed facts (no layer sets it).
+///
+/// - A transport failure or a timeout may go away, unless the TLS handshake was refused (the same
+///   certificate is refused again) or the outcome is unknown (a non-idempotent request may have been
+///   applied: repeating it blindly could apply it twice).
+/// - Rate limiting goes away when the budget allows (`retry_after_ms` says when).
+/// - Everything else is a definite answer (an API refusal, a validation error, an unreadable reply, a
+///   queued call) that the same call would get again.
+pub fn is_retryable(error: &Error) -> bool {
+    match error.status {
+        Status::Transport | Status::Timeout => !error.tls_refused && error.outcome.is_none(),
+        Status::RateLimited => true,
+        _ => false,
+    }
+}
+
+/// Whether an error may go away by sending the same request again soon (without waiting for a budget).
 pub fn transient(error: &Error) -> bool {
-    matches!(error.status, Status::Transport | Status::Timeout) && error.retryable
+    matches!(error.status, Status::Transport | Status::Timeout) && is_retryable(error)
 }
 
 /// Decides the next step after attempt number `attempt` (1-based) failed with `error`.
@@ -65,7 +82,6 @@ pub fn next_step(
 /// Marks an error whose request may have been applied.
 fn outcome_unknown(method: &Method, mut error: Error) -> Error {
     error.outcome = Some(Outcome::Unknown);
-    error.retryable = false;
     error.message = format!(
         "{} (the request may have reached Passteam: {} was not resent, to avoid doing it twice; check \
          before repeating it)",
@@ -122,7 +138,7 @@ mod tests {
         else {
             panic!("resent")
         };
-        assert_eq!((e.outcome, e.retryable), (Some(Outcome::Unknown), false));
+        assert_eq!((e.outcome, e.retryable()), (Some(Outcome::Unknown), false));
         assert!(e.message.contains("not resent"), "{}", e.message);
         let garbage = Error::new(Status::Protocol, "not the envelope");
         let Step::Fail(e) = next_step(create, garbage, Delivery::MaybeSent, 1, &policy(), later(now), now, 0)
@@ -132,6 +148,51 @@ mod tests {
         assert_eq!(e.outcome, Some(Outcome::Unknown));
         let step = next_step(create, broken(), Delivery::NotSent, 1, &policy(), later(now), now, 0);
         assert!(matches!(step, Step::Retry(_)), "not sent: safe to send again");
+    }
+
+    /// The `"retryable"` fact for every kind of error, and the error object says the same.
+    #[test]
+    fn retryable_is_decided_by_the_error_s_facts() {
+        let with = |status: Status, change: fn(&mut Error)| {
+            let mut e = Error::new(status, "m");
+            change(&mut e);
+            e
+        };
+        let same = |_: &mut Error| {};
+        let table: Vec<(&str, Error, bool)> = vec![
+            ("a broken connection", with(Status::Transport, same), true),
+            ("a timeout", with(Status::Timeout, same), true),
+            ("a gateway's 502", with(Status::Transport, |e| e.http_status = Some(502)), true),
+            ("a refused certificate", with(Status::Transport, |e| e.tls_refused = true), false),
+            (
+                "a create that may have arrived",
+                with(Status::Transport, |e| e.outcome = Some(Outcome::Unknown)),
+                false,
+            ),
+            ("a timed-out create", with(Status::Timeout, |e| e.outcome = Some(Outcome::Unknown)), false),
+            ("the client's budget", with(Status::RateLimited, |e| e.retry_after_ms = Some(1000)), true),
+            ("the server's 429", with(Status::RateLimited, |e| e.http_status = Some(429)), true),
+            ("an unreadable reply", with(Status::Protocol, same), false),
+            (
+                "an unreadable reply to a create",
+                with(Status::Protocol, |e| e.outcome = Some(Outcome::Unknown)),
+                false,
+            ),
+            ("a conflict", with(Status::Conflict, |e| e.http_status = Some(409)), false),
+            ("a refused token", with(Status::Auth, same), false),
+            ("no such card", with(Status::NotFound, same), false),
+            ("an API refusal", with(Status::Api, same), false),
+            ("a validation error", with(Status::Validation, same), false),
+            ("a bad argument", with(Status::InvalidArgument, same), false),
+            ("broken JSON", with(Status::InvalidJson, same), false),
+            ("a bug", with(Status::Internal, same), false),
+            ("a queued call", Error::queued_as(7, "queued", &broken()), false),
+        ];
+        for (what, error, expected) in table {
+            assert_eq!(is_retryable(&error), expected, "{what}");
+            assert_eq!(error.retryable(), expected, "{what}");
+            assert_eq!(error.to_json()["retryable"], expected, "{what}: the error object");
+        }
     }
 
     #[test]
@@ -151,7 +212,7 @@ mod tests {
     fn permanent_errors_and_the_deadline_end_the_call() {
         let (get, now) = (find("getcard").unwrap(), Instant::now());
         let mut tls = Error::new(Status::Transport, "certificate unknown");
-        tls.retryable = false;
+        tls.tls_refused = true;
         assert!(matches!(
             next_step(get, tls, Delivery::NotSent, 1, &policy(), later(now), now, 0),
             Step::Fail(_)

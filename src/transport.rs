@@ -414,9 +414,7 @@ fn failure(e: ureq::Error, cx: &Context<'_>) -> Failure {
         ),
         other => (Status::Transport, Delivery::MaybeSent, format!("HTTP failure with {host}: {other}")),
     };
-    let mut error = Error::new(status, message);
-    error.retryable = matches!(status, Status::Transport | Status::Timeout);
-    Failure { error, delivery }
+    Failure { error: Error::new(status, message), delivery }
 }
 
 /// The rustls error inside an I/O error (ureq reports a failed handshake as one).
@@ -449,6 +447,6 @@ fn tls_failure(tls: &rustls::Error, host: &str) -> Failure {
          ca_bundle to its PEM file, or tls_roots to \"system\" to trust the OS's store"
     );
     let mut error = Error::new(Status::Transport, message);
-    error.retryable = false;
+    error.tls_refused = true;
     Failure { error, delivery: Delivery::NotSent }
 }

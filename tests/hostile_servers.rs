@@ -285,7 +285,7 @@ mod tls {
             .call("createcard", json!({"templateId": "t", "values": {"PHONE": "+79990001122"}}))
             .unwrap_err();
         assert_eq!(e.status, Status::Transport, "{}", e.to_json());
-        assert!(!e.retryable, "{}", e.to_json());
+        assert!(!e.retryable(), "{}", e.to_json());
         assert_eq!(e.outcome, None, "nothing left the machine: {}", e.to_json());
         assert!(e.message.contains(says), "{says:?} in {}", e.message);
         assert!(e.message.contains("ca_bundle") && e.message.contains("tls_roots"), "{}", e.message);

@@ -10,6 +10,7 @@
 //! Adding a subcommand: one file with an `Args` struct and a `run`, one variant in [`Command`], one arm
 //! in [`main`].
 
+mod batch_cmd;
 mod call;
 mod completions;
 mod connection;
@@ -46,6 +47,8 @@ struct Cli {
 enum Command {
     /// Call one operation and print its result as JSON.
     Call(call::Args),
+    /// Run many operations (a JSON array of {"method", "params"}) and print every item's result.
+    Batch(batch_cmd::Args),
     /// List the operations of the method table.
     Methods(methods_cmd::Args),
     /// Walk through the vendor's integration scenario (embedded sandbox unless --live).
@@ -88,6 +91,10 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Call(args) => call::run(args, &cli.connection),
+        Command::Batch(args) => match batch_cmd::run(args, &cli.connection) {
+            Ok(code) => return code,
+            Err(e) => Err(e),
+        },
         Command::Methods(args) => methods_cmd::run(args),
         Command::Demo(args) => demo::run(args, &cli.connection),
         Command::Sandbox(args) => sandbox_cmd::run(args, typed_token),

@@ -25,6 +25,7 @@ fn help_of_every_command_goes_to_stdout_with_exit_0() {
         &["--help"][..],
         &["help"],
         &["call", "--help"],
+        &["batch", "--help"],
         &["demo", "--help"],
         &["sandbox", "--help"],
         &["methods", "--help"],

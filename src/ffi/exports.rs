@@ -40,20 +40,70 @@ pub extern "C" fn passteam_status_name(status: i32) -> *const c_char {
 
 /// Creates a client.
 ///
-/// config_json: a JSON object (NULL or "" = all defaults). Keys: token, base_url (default
-/// "https://getpass.passteam.ru"), timeout_ms (whole call, retries included; default 30000),
-/// connect_timeout_ms (10000), read_timeout_ms (20000), user_agent, proxy, body_encoding ("multipart" default,
-/// or "urlencoded"), max_response_bytes (16 MiB), endpoints (sales/products: {"getsale": {"base_url",
-/// "path", "verb", "body_encoding"}}), allow_insecure_http (false: plain http:// only for 127.0.0.0/8, ::1,
-/// localhost), max_attempts (3), retry_base_delay_ms (200), retry_max_delay_ms (2000), quota_per_hour
-/// (30000), quota_per_day (350000), tls_roots ("bundled" or "system"), ca_bundle (PEM path), log_file,
-/// log_level ("off", "error", "info", "debug"), validation ("normalize" default: card variables checked
-/// against the template's field types, phones sent in E.164, what cannot be fixed refused; "strict";
-/// "off"), phone_region ("RU"), template_ttl_ms (600000). Offline (see the README's "Offline"): outbox_path
-/// (SQLite file; the outbox is off when absent), outbox_replay ("background" default, or "manual"),
-/// breaker_failures (3), breaker_cooldown_ms (30000), stale_reads (false). passteam_config_schema_json lists
-/// them with their types. An unknown key, or a value of the wrong type, is PASSTEAM_ERR_INVALID_ARGUMENT
-/// naming the key.
+/// config_json: a JSON object (NULL or "" = all defaults) of these keys (what a value must be; its
+/// default: what it does). Offline keys: see the README's "Offline".
+///
+// generated:config-keys (from the config schema, src/config_json.rs, by `cargo run -p xtask -- gen`)
+/// - token (a string; default none): The API token, sent raw as the Authorization header (never
+///   printed, logged or echoed).
+/// - base_url (a string; default "https://getpass.passteam.ru"): Where the API lives: the host only (a
+///   URL ending in /oapi/v1 is refused, naming the one to use); https://, or plain http:// for
+///   127.0.0.0/8, ::1 and localhost.
+/// - timeout_ms (an integer of at least 1; default 30000): Bounds the whole call, retries and backoff
+///   included (ms).
+/// - connect_timeout_ms (an integer of at least 1; default 10000): Bounds each connection attempt: DNS,
+///   TCP and TLS (ms).
+/// - read_timeout_ms (an integer of at least 1; default 20000): Bounds waiting for the reply's head,
+///   and for its body, per attempt (ms).
+/// - user_agent (a string; default "passteam/0.1.0"): The User-Agent header.
+/// - proxy (a string; default none): A proxy URL: http://host:port, socks5://host:port, ...
+/// - body_encoding ("multipart" or "urlencoded"; default "multipart"): How oapi POST bodies are
+///   encoded: "multipart" (the vendor's) or "urlencoded" (PUT bodies are urlencoded unless endpoints says
+///   otherwise).
+/// - max_response_bytes (an integer of at least 1; default 16777216): Replies larger than this are
+///   refused (PASSTEAM_ERR_PROTOCOL).
+/// - endpoints (an object keyed by operation; default none): Per-operation overrides for
+///   sales/products: {"getsale": {"base_url", "path", "verb", "body_encoding"}}.
+/// - allow_insecure_http (true or false; default false): Accept plain http:// for hosts other than
+///   loopback (the token then travels in clear).
+/// - max_attempts (an integer of at least 1; default 3): Attempts in all for idempotent calls, the
+///   first included (1 = no retries; at most 100).
+/// - retry_base_delay_ms (an integer of at least 0; default 200): The first retry's backoff, doubled
+///   per retry, with jitter (ms).
+/// - retry_max_delay_ms (an integer of at least 0; default 2000): The longest backoff (ms).
+/// - quota_per_hour (an integer of at least 0; default 30000): Client-side request budget per hour (0 =
+///   none); the server's limit message lowers it.
+/// - quota_per_day (an integer of at least 0; default 350000): Client-side request budget per day (0 =
+///   none).
+/// - tls_roots ("bundled" or "system"; default "bundled"): Trusted roots: "bundled" (Mozilla's,
+///   compiled in, the same everywhere) or "system" (the OS store).
+/// - ca_bundle (a string; default none): A PEM file of extra root certificates to trust (e.g. the
+///   Russian Trusted Root CA).
+/// - log_file (a string; default none): A log file (never stdout); phone numbers and e-mails masked,
+///   the token never written.
+/// - log_level ("off", "error", "info" or "debug"; default "off"): How much the log records (a log_file
+///   alone means "info").
+/// - validation ("off", "normalize" or "strict"; default "normalize"): Card variables checked against
+///   the template before sending: "normalize" (fix what can be fixed, e.g. phones to E.164, refuse the
+///   rest), "strict" (refuse what is not canonical) or "off".
+/// - phone_region (a string; default "RU"): The region (ISO 3166 alpha-2) of phones written without a
+///   country code.
+/// - template_ttl_ms (an integer of at least 0; default 600000): How long a template read for
+///   validation is reused (ms; 0 = read it for every call).
+/// - outbox_path (a string; default none): The SQLite file of the durable outbox (off when absent):
+///   undeliverable updates are queued there.
+/// - outbox_replay ("background" or "manual"; default "background"): Who replays the outbox:
+///   "background" (a thread of the client) or "manual" (passteam_outbox_flush).
+/// - breaker_failures (an integer of at least 1; default 3): Consecutive transport failures or timeouts
+///   that open the circuit breaker.
+/// - breaker_cooldown_ms (an integer of at least 1; default 30000): How long an open breaker fails
+///   calls without touching the network (ms).
+/// - stale_reads (true or false; default false): A getcard that cannot reach Passteam answers the last
+///   card seen (needs outbox_path).
+// /generated:config-keys
+///
+/// passteam_config_schema_json lists them with their types and defaults. An unknown key, or a value of
+/// the wrong type, is PASSTEAM_ERR_INVALID_ARGUMENT naming the key.
 ///
 /// On PASSTEAM_OK, *out_client receives the client (free it with passteam_client_free) and *out_error_json,
 /// if out_error_json is not NULL, is set to NULL. On failure *out_client is set to NULL and *out_error_json
@@ -229,7 +279,7 @@ pub extern "C" fn passteam_methods_json() -> *const c_char {
     TABLE.as_ptr()
 }
 
-/// The config schema as a static JSON object: {"keys": [{"name", "type", "expected", "doc"}],
+/// The config schema as a static JSON object: {"keys": [{"name", "type", "expected", "doc", "default"}],
 /// "endpoint_keys": [...]}, every key passteam_client_new accepts. Bindings compare their config fields
 /// with it. The string is static: do not free it. (ABI 1.5.)
 #[no_mangle]

@@ -9,9 +9,13 @@
 //! - `tests/c/ops.c` and `tests/support/exports.rs`: the C and Rust tests' lists of the per-operation
 //!   exports;
 //! - `bindings/1c/harness/method_names.inc`: the 1C harness's Russian / English name table;
-//! - the generated sections of `README.md` (method table, per-operation exports, retry lists).
+//! - the generated sections of `README.md` (method table, per-operation exports, retry lists, the config
+//!   keys);
+//! - from the config schema (`passteam::config_schema_json`): the README's config table and the key list
+//!   in the doc comment of `passteam_client_new` (`src/ffi/exports.rs`; the header gets it from there).
 
 mod c_exports;
+mod config_docs;
 mod describe;
 pub mod frozen;
 mod onec;
@@ -42,13 +46,27 @@ impl Output {
 pub fn generate(root: &Path) -> Result<Vec<Output>, String> {
     let frozen = frozen::operations(root)?;
     let readme = std::fs::read_to_string(root.join("README.md")).map_err(|e| format!("README.md: {e}"))?;
+    let exports_path = "src/ffi/exports.rs";
+    let exports =
+        std::fs::read_to_string(root.join(exports_path)).map_err(|e| format!("{exports_path}: {e}"))?;
+    let keys = config_docs::keys();
+    let exports = config_docs::replace_lines(
+        &exports,
+        exports_path,
+        "config-keys",
+        &config_docs::client_new_doc(&keys),
+    )?;
     Ok(vec![
         Output { path: "src/ffi/operations.rs", contents: c_exports::rust_exports(&frozen) },
         Output { path: "src/client_operations.rs", contents: typed_rust::typed_functions() },
         Output { path: "tests/c/ops.c", contents: c_exports::c_test_table(&frozen) },
         Output { path: "tests/support/exports.rs", contents: c_exports::rust_test_list(&frozen) },
         Output { path: "bindings/1c/harness/method_names.inc", contents: onec::harness_names() },
-        Output { path: "README.md", contents: readme::splice(&readme, &frozen)? },
+        Output {
+            path: "README.md",
+            contents: readme::splice(&readme, &frozen, &config_docs::readme_table(&keys))?,
+        },
+        Output { path: exports_path, contents: exports },
     ])
 }
 

@@ -1,13 +1,14 @@
 //! The README's generated sections, each between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`:
 //! `methods` (the table), `exports` (the per-operation C exports), `retried` and `never-resent` (the
-//! retry rule's two lists). The text around them is hand-written and kept as it is.
+//! retry rule's two lists), `config` (the config keys, from the schema). The text around them is hand-written and kept as it is.
 
 use crate::describe::params_short;
 use passteam::methods::Kind;
 use passteam::{Method, METHODS};
 
-pub fn splice(readme: &str, frozen: &[&Method]) -> Result<String, String> {
+pub fn splice(readme: &str, frozen: &[&Method], config_table: &str) -> Result<String, String> {
     let mut text = readme.to_owned();
+    text = replace_section(&text, "config", config_table)?;
     text = replace_section(&text, "methods", &method_table())?;
     let exports: Vec<String> = frozen.iter().map(|m| format!("`{}`", m.export_name())).collect();
     text = replace_section(&text, "exports", &exports.join(", "))?;
