@@ -65,7 +65,7 @@ for arch in "${arches[@]}"; do
 
     step "$arch: compile the host harness (plain C, MSVC vtable layout)"
     "$arch-w64-mingw32-gcc" -std=c11 -O1 -Wall -Wextra -Werror -pedantic -o "$out/harness.exe" \
-        "$here"/harness-windows/*.c -static
+        "$here"/harness-windows/*.c -static -lws2_32
     # Test-only: Wine 8.0 has no bcryptprimitives.dll (never shipped; see tests/c/windows/).
     build_prng_standin "$arch" "$out"
 

@@ -9,6 +9,7 @@
  */
 #include "component.h"
 #include "loader.h"
+#include "outbox.h"
 #include "platform.h"
 #include "scenario.h"
 
@@ -74,6 +75,7 @@ int main(int argc, char **argv)
         c.memory = &memory;
         test_names(&c);
         test_scenario(&c, &platform, base_url, token);
+        test_outbox(&c, &platform, base_url, token);
         CHECK(platform.errors < 1000); /* no ExternalEvent */
 
         object->init_done->Done(init_done);

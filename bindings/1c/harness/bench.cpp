@@ -27,6 +27,15 @@ void bench(Context& ctx) {
     for (int i = 0; i < calls; ++i) c.call("ПолучитьКарту", {a_str(params)});
     std::printf("bench: ПолучитьКарту against the sandbox (HTTP, keep-alive): %.1f us/call\n", micros_per_call(started, calls));
 
+    // The same reads as one ВызватьПакет (4 at once, the default), per item.
+    std::string requests = "[";
+    for (int i = 0; i < calls; ++i) requests += std::string(i ? "," : "") + "{\"method\": \"getcard\", \"params\": " + params + "}";
+    requests += "]";
+    started = std::chrono::steady_clock::now();
+    Result batch = c.call("ВызватьПакет", {a_str(requests), a_str("")});
+    std::printf("bench: ВызватьПакет of %d getcard (concurrency 4): %.1f us/item%s\n", calls, micros_per_call(started, calls),
+                batch.ok ? "" : " (FAILED)");
+
     started = std::chrono::steady_clock::now();
     for (int i = 0; i < calls; ++i) c.get("Настройки");
     std::printf("bench: read Настройки (JSON + UTF-16 + memory manager): %.1f us/call\n", micros_per_call(started, calls));

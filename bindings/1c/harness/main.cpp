@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
         test_raise_exceptions_off(ctx);
         CHECK(platform.events.empty());
         test_webhooks(ctx);
+        test_outbox(ctx);
+        test_batch(ctx);
         if (std::getenv("PASSTEAM_1C_BENCH")) bench(ctx);
 
         object->Done();

@@ -29,5 +29,10 @@ void test_raise_exceptions_off(Context& ctx);
 // The webhook receiver: the sandbox posts a card's createCard (and a repeat) to it; ВнешнееСобытие is
 // raised once, СледующийВебхук / ПодтвердитьВебхук hand it over exactly once.
 void test_webhooks(Context& ctx);
+// The offline outbox: a call queued while Passteam is down (КодОшибки 12, no exception), listed, sent
+// once it is up; a dead entry retried and discarded.
+void test_outbox(Context& ctx);
+// ВызватьПакет / CallBatch: order kept, a failing item an entry, not an exception; bad batches refused.
+void test_batch(Context& ctx);
 // Timings (printed only).
 void bench(Context& ctx);

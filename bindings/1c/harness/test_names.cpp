@@ -19,6 +19,7 @@ static const char* const METHODS[][2] = {
     {"ОчередьПовторить", "OutboxRetry"},
     {"ОчередьУдалить", "OutboxDiscard"},
     {"Диагностика", "Diagnose"},
+    {"ВызватьПакет", "CallBatch"},
 };
 
 // The webhook receiver's methods: four entries of METHODS, from StartWebhooks on.
@@ -85,6 +86,17 @@ void test_names(Context& ctx) {
         long params = o->GetNParams(i);
         if (en == "Diagnose") {
             CHECK_MSG(params == 0, en);  // Диагностика() takes nothing
+            continue;
+        }
+        if (en == "CallBatch") {
+            // ВызватьПакет(ЗапросыJSON, ПараметрыJSON = "{}"): the requests have no default.
+            CHECK_MSG(params == 2, en);
+            tVariant def;
+            std::memset(&def, 0, sizeof def);
+            CHECK_MSG(!o->GetParamDefValue(i, 0, &def) && def.vt == VTYPE_EMPTY, en);
+            CHECK_MSG(o->GetParamDefValue(i, 1, &def), en);
+            Result r = c.take(def);
+            CHECK_MSG(r.vt == VTYPE_PWSTR && r.text == "{}", en);
             continue;
         }
         if (en.rfind("Outbox", 0) == 0) {

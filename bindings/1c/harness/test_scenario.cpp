@@ -107,6 +107,17 @@ void test_scenario(Context& ctx) {
         CHECK_MSG(ms < 1400, std::to_string(ms) + " ms");
         ctx.sandbox.control("DELETE", "/_sandbox/faults");
     }
+    // No token at all: AUTH before anything is sent, the message in 1C terms (the Настройки / Settings
+    // property and its "token" key, in Russian and English), details.missing kept for code.
+    CHECK(c.set("Настройки", a_str("{\"base_url\": \"" + ctx.sandbox.base_url + "\"}")));
+    CHECK(!c.call("ПолучитьКарту", {a_str("{\"cardId\": \"" + card_id + "\"}")}).ok && c.get("КодОшибки").i4 == 6);
+    CHECK(!errors.empty());
+    if (!errors.empty()) {
+        const std::string& said = errors.back().description;
+        CHECK_MSG(contains(said, "ПолучитьКарту / GetCard: не задан токен API") && contains(said, "\"token\" в свойстве Настройки"), said);
+        CHECK_MSG(contains(said, "set the key \"token\" in the property Settings") && !contains(said, "config key"), said);
+    }
+    CHECK(contains(c.get("ПоследняяОшибка").text, "\"missing\":\"token\""));
     // A wrong token: AUTH.
     CHECK(c.set("Settings", a_str("{\"token\": \"wrong\", \"base_url\": \"" + ctx.sandbox.base_url + "\"}")));
     CHECK(!c.call("GetCard", {a_str("{\"cardId\": \"" + card_id + "\"}")}).ok && c.get("ErrorCode").i4 == 6);

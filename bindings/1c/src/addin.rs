@@ -2,10 +2,12 @@
 //! outcome into a result string, `ПоследняяОшибка` / `КодОшибки`, and (by default) a 1C exception.
 
 use crate::args::{flag, json_params, text, timeout};
+use crate::batch;
 use crate::catalog::{self, Action, OutboxOp, Prop, WebhookAction, PROPS};
 use crate::native::connection::{ADDIN_E_VERY_IMPORTANT, E_FAIL};
 use crate::native::{Addin, Arg, Connection, Names, Value1C};
 use crate::settings::Settings;
+use crate::terms;
 use crate::webhooks::WebhookHost;
 use passteam::{Client, Error};
 use serde_json::Value;
@@ -52,6 +54,14 @@ impl PassteamAddIn {
         format!("{} / {}", self.methods[num].russian, self.methods[num].english)
     }
 
+    /// The client for the settings in force, built at the first call that needs it.
+    fn client(&mut self) -> Result<&Client, Error> {
+        if self.client.is_none() {
+            self.client = Some(self.settings.client()?);
+        }
+        Ok(self.client.as_ref().expect("built above"))
+    }
+
     fn run(&mut self, num: usize, args: &[Arg<'_>]) -> Result<Value, Error> {
         let arg = |i: usize| args.get(i).copied().unwrap_or(Arg::Empty);
         let title = self.method_title(num);
@@ -71,20 +81,21 @@ impl PassteamAddIn {
                 None,
             ),
             Action::Webhook(action) => return self.run_webhook(action, arg(0), &title),
-            Action::Outbox(_) => unreachable!("handled above"),
-            Action::Diagnose => {
-                if self.client.is_none() {
-                    self.client = Some(self.settings.client()?);
-                }
-                let client = self.client.as_ref().expect("built above");
-                return Ok(client.diagnose().to_json());
-            }
+            Action::Outbox(_) | Action::Batch => unreachable!("handled by their own functions"),
+            Action::Diagnose => return Ok(self.client()?.diagnose().to_json()),
         };
-        if self.client.is_none() {
-            self.client = Some(self.settings.client()?);
-        }
-        let client = self.client.as_ref().expect("built above");
-        client.call_with_timeout(&method, params, deadline)
+        self.client()?.call_with_timeout(&method, params, deadline)
+    }
+
+    /// `ВызватьПакет(ЗапросыJSON, ПараметрыJSON)`: the answer's text as the core built it (not parsed and
+    /// written again: a batch may be large).
+    fn run_batch(&mut self, num: usize, args: &[Arg<'_>]) -> Result<String, Error> {
+        let arg = |i: usize| args.get(i).copied().unwrap_or(Arg::Empty);
+        let title = self.method_title(num);
+        // Checked before the client is built, as for the operations.
+        let requests = batch::requests(arg(0), &title)?;
+        let options = batch::options(arg(1), &title)?;
+        batch::run(self.client()?, &requests, &options, &title)
     }
 
     fn run_webhook(&mut self, action: WebhookAction, arg: Arg<'_>, title: &str) -> Result<Value, Error> {
@@ -127,10 +138,7 @@ impl PassteamAddIn {
             OutboxOp::List => json_params(arg, &format!("{title}: parameter 1 (ФильтрJSON / FilterJSON)"))?,
             _ => Value::Null,
         };
-        if self.client.is_none() {
-            self.client = Some(self.settings.client()?);
-        }
-        let client = self.client.as_ref().expect("built above");
+        let client = self.client()?;
         match op {
             OutboxOp::Flush => client.outbox_flush(max.unwrap_or(std::time::Duration::from_secs(5))),
             OutboxOp::Stats => client.outbox_stats(),
@@ -255,6 +263,7 @@ impl Addin for PassteamAddIn {
             (Action::Webhook(_), _) => None,
             (Action::Outbox(OutboxOp::Flush), 0) => Some(Value1C::Int(5000)),
             (Action::Outbox(OutboxOp::Retry | OutboxOp::Discard), 0) => None,
+            (Action::Batch, 0) => None,
             _ => Some(Value1C::Text("{}".into())),
         }
     }
@@ -264,19 +273,28 @@ impl Addin for PassteamAddIn {
     }
 
     fn call(&mut self, method: usize, args: &[Arg<'_>]) -> Option<Value1C> {
-        match self.run(method, args) {
+        let outcome = match self.actions[method] {
+            Action::Batch => self.run_batch(method, args).map(Some),
             // СледующийВебхук answers Неопределено when no event came; no operation returns null.
-            Ok(Value::Null) if matches!(self.actions[method], Action::Webhook(_)) => {
-                self.succeed();
-                Some(Value1C::Empty)
+            Action::Webhook(_) => {
+                self.run(method, args).map(|result| (!result.is_null()).then(|| result.to_string()))
             }
-            Ok(result) => {
+            _ => self.run(method, args).map(|result| Some(result.to_string())),
+        };
+        match outcome {
+            Ok(text) => {
                 self.succeed();
-                Some(Value1C::Text(result.to_string()))
+                Some(text.map_or(Value1C::Empty, Value1C::Text))
             }
             Err(e) if e.is_queued() => Some(self.queued(&e)),
-            Err(e) if self.fail(&e) => None,
-            Err(_) => Some(Value1C::Empty),
+            Err(e) => {
+                let e = terms::in_1c_terms(e, &self.method_title(method));
+                if self.fail(&e) {
+                    None
+                } else {
+                    Some(Value1C::Empty)
+                }
+            }
         }
     }
 

@@ -235,3 +235,159 @@ fn diagnose_answers_the_report_for_the_settings_in_force() {
     assert_eq!(tcp["status"], "failed");
     assert!(!report.to_string().contains("SECRET-TOKEN"));
 }
+
+/// An object on a fresh sandbox (real HTTP on 127.0.0.1, an OS-picked port).
+fn on_sandbox(connection: &FakeConnection) -> (PassteamAddIn, passteam_sandbox::Sandbox) {
+    let sandbox = passteam_sandbox::Sandbox::start(Default::default()).expect("the sandbox starts");
+    let mut a = object(connection);
+    let settings = serde_json::json!({"token": sandbox.token(), "base_url": sandbox.base_url()}).to_string();
+    assert!(a.set_prop(find(a.props(), "Settings"), Arg::Wide(&w(&settings))));
+    (a, sandbox)
+}
+
+#[test]
+fn call_batch_answers_every_item_in_order_and_a_failing_item_raises_nothing() {
+    let c = FakeConnection::new();
+    let (mut a, _sandbox) = on_sandbox(&c);
+    let m = find(a.methods(), "ВызватьПакет");
+    assert_eq!(a.methods()[m].english, "CallBatch");
+    assert_eq!(a.param_count(m), 2);
+    assert_eq!(a.param_default(m, 0), None, "the requests are required");
+    assert_eq!(a.param_default(m, 1), Some(Value1C::Text("{}".into())));
+    let loyalty = passteam_sandbox::TEMPLATE_LOYALTY;
+    let requests = serde_json::json!([
+        {"method": "getlisttemplates"},
+        {"method": "getcard", "params": {"cardId": "000000000000000000000000"}},
+        {"method": "gettemplate", "params": {"templateId": loyalty}},
+    ])
+    .to_string();
+    for options in [Arg::Empty, Arg::Wide(&[]), Arg::Wide(&w(r#"{"concurrency": 2}"#))] {
+        let answer: Value =
+            serde_json::from_str(&text(a.call(m, &[Arg::Wide(&w(&requests)), options]))).unwrap();
+        let items = answer.as_array().expect("an array");
+        assert_eq!(items.len(), 3, "{answer}");
+        assert_eq!(items[0]["status"], 0);
+        assert!(items[0]["result"].to_string().contains(loyalty), "{answer}");
+        assert_eq!(items[1]["status"], Status::NotFound.code(), "{answer}");
+        assert!(items[1].get("result").is_none() && items[1]["error"]["message"].is_string(), "{answer}");
+        assert_eq!(items[2]["status"], 0);
+        assert_eq!(items[2]["result"]["templateId"], loyalty, "{answer}");
+        assert!(c.errors.borrow().is_empty(), "a failing item is not an exception");
+        assert_eq!(a.get_prop(find(a.props(), "КодОшибки")), Some(Value1C::Int(0)));
+    }
+    assert_eq!(text(a.call(find(a.methods(), "CallBatch"), &[Arg::Wide(&w("[]"))])), "[]");
+}
+
+#[test]
+fn call_batch_refuses_bad_arguments_naming_the_parameter() {
+    let c = FakeConnection::new();
+    let mut a = object(&c);
+    let m = find(a.methods(), "CallBatch");
+    let cases: [(Arg<'_>, Arg<'_>, Status, &str); 6] = [
+        (Arg::Empty, Arg::Empty, Status::InvalidArgument, "ЗапросыJSON / RequestsJSON"),
+        (Arg::Wide(&[]), Arg::Empty, Status::InvalidJson, "ЗапросыJSON / RequestsJSON"),
+        (Arg::Narrow(b"{\"method\": \"getcard\"}"), Arg::Empty, Status::InvalidJson, "JSON array"),
+        (Arg::Narrow(b"[oops"), Arg::Empty, Status::InvalidJson, "not valid JSON"),
+        (
+            Arg::Narrow(b"[]"),
+            Arg::Narrow(b"{\"concurrency\": 0}"),
+            Status::InvalidArgument,
+            "ПараметрыJSON / OptionsJSON): concurrency",
+        ),
+        (Arg::Narrow(b"[]"), Arg::Int(4), Status::InvalidArgument, "ПараметрыJSON / OptionsJSON"),
+    ];
+    for (i, (requests, options, status, said)) in cases.into_iter().enumerate() {
+        assert_eq!(a.call(m, &[requests, options]), None, "case {i}: raised");
+        assert_eq!(a.error_code, status.code(), "case {i}: {}", a.last_error);
+        let description = c.errors.borrow().last().unwrap().2.clone();
+        assert!(description.starts_with("ВызватьПакет / CallBatch: "), "case {i}: {description}");
+        assert!(description.contains(said), "case {i}: {description}");
+    }
+    // An item that is not {"method", "params"} is that item's error, not the batch's.
+    let answer: Value = serde_json::from_str(&text(a.call(m, &[Arg::Narrow(b"[5]")]))).unwrap();
+    assert_eq!(answer[0]["status"], Status::InvalidArgument.code(), "{answer}");
+    // Without exceptions a bad batch answers Неопределено, as every method does.
+    assert!(a.set_prop(find(a.props(), "RaiseExceptions"), Arg::Bool(false)));
+    assert_eq!(a.call(m, &[Arg::Narrow(b"{}")]), Some(Value1C::Empty));
+    assert_eq!(a.error_code, Status::InvalidJson.code());
+}
+
+#[test]
+fn a_call_without_a_token_says_to_set_it_in_the_settings_property() {
+    let c = FakeConnection::new();
+    let (mut a, sandbox) = on_sandbox(&c);
+    let settings = serde_json::json!({"base_url": sandbox.base_url()}).to_string();
+    assert!(a.set_prop(find(a.props(), "Настройки"), Arg::Wide(&w(&settings))));
+    let get_card = find(a.methods(), "ПолучитьКарту");
+    assert_eq!(a.call(get_card, &[Arg::Narrow(br#"{"cardId": "000000000000000000000000"}"#)]), None);
+    let description = c.errors.borrow().last().unwrap().2.clone();
+    assert!(description.starts_with("ПолучитьКарту / GetCard: не задан токен API"), "{description}");
+    for said in [r#"ключ "token" в свойстве Настройки"#, r#"set the key "token" in the property Settings"#]
+    {
+        assert!(description.contains(said), "{description}");
+    }
+    assert!(!description.contains("config key"), "the core's wording, not 1C's: {description}");
+    assert_eq!(a.error_code, Status::Auth.code());
+    let last: Value = serde_json::from_str(&a.last_error).unwrap();
+    assert_eq!(last["message"], description.as_str());
+    assert_eq!(last["details"]["missing"], "token", "code can still test the details");
+    assert!(sandbox.requests().is_empty(), "nothing was sent without a token");
+    // The same in each item of a batch, in the item's terms.
+    let answer: Value = serde_json::from_str(&text(a.call(
+        find(a.methods(), "ВызватьПакет"),
+        &[Arg::Narrow(br#"[{"method": "getlisttemplates"}, {"method": "nosuch"}]"#)],
+    )))
+    .unwrap();
+    let message = answer[0]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("ВызватьПакет / CallBatch, item 0 (getlisttemplates): не задан токен API"),
+        "{message}"
+    );
+    assert!(message.contains("property Settings"), "{message}");
+    assert!(!answer[1]["error"]["message"].as_str().unwrap().contains("токен"), "{answer}");
+}
+
+#[test]
+fn a_queued_update_is_sent_by_outbox_flush_once_passteam_is_reachable() {
+    let dir = std::env::temp_dir().join(format!("passteam-1c-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("outbox.sqlite");
+    let c = FakeConnection::new();
+    let (mut a, sandbox) = on_sandbox(&c);
+    let settings = |base_url: &str| {
+        w(&serde_json::json!({"token": sandbox.token(), "base_url": base_url, "max_attempts": 1,
+            "outbox_path": path.to_str().unwrap(), "outbox_replay": "manual"})
+        .to_string())
+    };
+    let issued: Value = serde_json::from_str(&text(
+        a.call(
+            find(a.methods(), "IssueCard"),
+            &[Arg::Wide(&w(&serde_json::json!({"templateId": passteam_sandbox::TEMPLATE_LOYALTY,
+            "values": {"PHONE": "+79160000077", "BONUS": 0}})
+            .to_string()))],
+        ),
+    ))
+    .unwrap();
+    let card_id = issued["card"]["cardId"].as_str().unwrap().to_owned();
+    assert!(a.set_prop(find(a.props(), "Settings"), Arg::Wide(&settings("http://127.0.0.1:9"))));
+    let update = w(&serde_json::json!({"cardId": card_id, "values": {"BONUS": 42}}).to_string());
+    let queued: Value =
+        serde_json::from_str(&text(a.call(find(a.methods(), "UpdateCard"), &[Arg::Wide(&update)]))).unwrap();
+    assert_eq!(queued["status"], Status::Queued.code(), "{queued}");
+    sandbox.clear_requests();
+    assert!(a.set_prop(find(a.props(), "Settings"), Arg::Wide(&settings(&sandbox.base_url()))));
+    let flushed: Value =
+        serde_json::from_str(&text(a.call(find(a.methods(), "OutboxFlush"), &[Arg::Int(5000)]))).unwrap();
+    assert_eq!((flushed["sent"].as_i64(), flushed["pending"].as_i64()), (Some(1), Some(0)), "{flushed}");
+    let sent: Vec<_> = sandbox.requests().into_iter().filter(|r| r.path.ends_with("/updatecard")).collect();
+    assert_eq!(sent.len(), 1, "the queued update reached Passteam once");
+    let card: Value = serde_json::from_str(&text(a.call(
+        find(a.methods(), "GetCard"),
+        &[Arg::Wide(&w(&serde_json::json!({"cardId": card_id}).to_string()))],
+    )))
+    .unwrap();
+    assert_eq!(card["values"]["%BONUS%"], "42", "{card}");
+    assert!(c.errors.borrow().is_empty());
+    drop(a);
+    let _ = std::fs::remove_dir_all(&dir);
+}

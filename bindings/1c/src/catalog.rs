@@ -56,6 +56,9 @@ pub enum Action {
     Outbox(OutboxOp),
     /// `Диагностика()` / `Diagnose()`: the report of `passteam_diagnose` as JSON text (issue 17).
     Diagnose,
+    /// `ВызватьПакет(ЗапросыJSON, ПараметрыJSON)` / `CallBatch(RequestsJSON, OptionsJSON)`: the core's
+    /// bulk call; the JSON array of per-item outcomes in input order (issue 16).
+    Batch,
 }
 
 /// The webhook receiver's methods.
@@ -114,12 +117,14 @@ impl Action {
             Action::Outbox(OutboxOp::Stats) => 0,
             Action::Diagnose => 0,
             Action::Outbox(_) => 1,
+            Action::Batch => 2,
         }
     }
 }
 
 /// The method list: `Выполнить` / `Call` first, then the operations in the table's order, then the
-/// webhook receiver's methods and the outbox's.
+/// webhook receiver's methods, the outbox's, `Диагностика` and `ВызватьПакет` (new methods go last, so
+/// that the numbers 1C code may have cached stay put).
 pub fn methods() -> Vec<(Names, Action)> {
     let call = (Names { english: "Call".into(), russian: "Выполнить".into() }, Action::Call);
     let operations = passteam::METHODS.iter().map(|m| {
@@ -133,12 +138,8 @@ pub fn methods() -> Vec<(Names, Action)> {
         .iter()
         .map(|(op, en, ru)| (Names { english: (*en).into(), russian: (*ru).into() }, Action::Outbox(*op)));
     let diagnose = (Names { english: "Diagnose".into(), russian: "Диагностика".into() }, Action::Diagnose);
-    std::iter::once(call)
-        .chain(operations)
-        .chain(webhooks)
-        .chain(outbox)
-        .chain(std::iter::once(diagnose))
-        .collect()
+    let batch = (Names { english: "CallBatch".into(), russian: "ВызватьПакет".into() }, Action::Batch);
+    std::iter::once(call).chain(operations).chain(webhooks).chain(outbox).chain([diagnose, batch]).collect()
 }
 
 /// The property names, for the platform.
@@ -154,8 +155,13 @@ mod tests {
     #[test]
     fn method_list_follows_the_core_table() {
         let list = methods();
-        assert_eq!(list.len(), passteam::METHODS.len() + 2 + WEBHOOK_METHODS.len() + OUTBOX_METHODS.len());
+        // Call, Diagnose and CallBatch besides the operations, the webhook and the outbox methods.
+        assert_eq!(list.len(), passteam::METHODS.len() + 3 + WEBHOOK_METHODS.len() + OUTBOX_METHODS.len());
         assert_eq!(list[0].1, Action::Call);
+        assert_eq!(
+            list.last().map(|(n, a)| (n.russian.as_str(), n.english.as_str(), *a)),
+            Some(("ВызватьПакет", "CallBatch", Action::Batch))
+        );
         let list: Vec<_> = list.into_iter().filter(|(_, a)| !matches!(a, Action::Outbox(_))).collect();
         // The same operations as passteam_methods_json(), in its order, with the contract's names.
         let described = passteam::methods_json();

@@ -13,15 +13,18 @@
 //!
 //! Layers: `exports` (the functions the platform looks up) -> `native` (the C++ interfaces, guarded and
 //! checked) -> `addin` (the object: properties, methods, errors) -> `args` / `settings` / `catalog`
-//! (argument conversion, the config, the names built from the core's method table) -> `passteam::Client`.
+//! (argument conversion, the config, the names built from the core's method table), `batch` (ВызватьПакет),
+//! `terms` (core messages restated for 1C code) -> `passteam::Client`.
 
 mod addin;
 mod args;
+mod batch;
 mod catalog;
 mod exports;
 mod native;
 mod panic_hook;
 mod settings;
+mod terms;
 mod webhooks;
 
 pub use exports::{DestroyObject, GetAttachType, GetClassNames, GetClassObject, SetPlatformCapabilities};
