@@ -146,7 +146,7 @@ impl Client {
             _ => self.invoke_raw(m, params, deadline),
         };
         if let Ok(raw) = &result {
-            self.validator.learn(m, raw);
+            self.validator.learn(m, params, raw);
         }
         result.map_err(|e| self.redact(e))
     }

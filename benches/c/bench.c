@@ -2,6 +2,8 @@
  * same run. Prints one JSON object per mode on stdout (scripts/bench reads them).
  *
  *   bench seq     BASE_URL TOKEN CALLS ROUNDS   sequential getcard: libcurl and passteam_call alternating
+ *   bench curl    BASE_URL TOKEN CALLS          libcurl alone, and
+ *   bench single  BASE_URL TOKEN CALLS          passteam_call alone: for profilers (perf stat, strace -c)
  *   bench threads BASE_URL TOKEN CALLS THREADS  one client shared by THREADS threads
  *   bench batch   BASE_URL TOKEN CALLS CONC     passteam_call_batch of CALLS getcards, concurrency CONC
  *   bench rss     BASE_URL TOKEN CALLS          RSS after 1 000 and after CALLS calls on one client
@@ -50,7 +52,8 @@ static PassteamClient *new_client(const char *base, const char *token) {
     return client;
 }
 
-static const char *PARAMS = "{\"cardId\": \"5f0c1a2b3c4d5e6f7a8b9c0d\"}";
+/* The canned card's own id (scripts/bench serves card(1)): as from a real server, the reply is the card asked for. */
+static const char *PARAMS = "{\"cardId\": \"5f0c1a2b3c4d5e6f7a8b0001\"}";
 
 static void passteam_calls(PassteamClient *client, long n) {
     for (long i = 0; i < n; i++) {
@@ -96,7 +99,7 @@ static CURL *new_curl(const char *base, const char *token, struct curl_slist **h
     *headers = curl_slist_append(*headers, "Accept: application/json");
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, *headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "cardId=5f0c1a2b3c4d5e6f7a8b9c0d");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "cardId=5f0c1a2b3c4d5e6f7a8b0001");
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
@@ -142,6 +145,20 @@ int main(int argc, char **argv) {
         curl_easy_cleanup(curl);
         curl_slist_free_all(headers);
         passteam_client_free(client);
+    } else if (strcmp(mode, "curl") == 0 || strcmp(mode, "single") == 0) {
+        int curl_only = strcmp(mode, "curl") == 0;
+        PassteamClient *client = curl_only ? NULL : new_client(base, token);
+        struct curl_slist *headers = NULL;
+        CURL *curl = curl_only ? new_curl(base, token, &headers) : NULL;
+        double t0 = now_s();
+        if (curl_only)
+            curl_calls(curl, calls);
+        else
+            passteam_calls(client, calls);
+        printf("{\"mode\": \"%s\", \"calls_per_s\": %.0f}\n", mode, calls / (now_s() - t0));
+        if (curl) curl_easy_cleanup(curl);
+        curl_slist_free_all(headers);
+        passteam_client_free(client);
     } else if (strcmp(mode, "threads") == 0) {
         PassteamClient *client = new_client(base, token);
         long threads = extra < 1 ? 1 : extra;
@@ -156,7 +173,7 @@ int main(int argc, char **argv) {
         passteam_client_free(client);
     } else if (strcmp(mode, "batch") == 0) {
         PassteamClient *client = new_client(base, token);
-        size_t item = strlen("{\"method\": \"getcard\", \"params\": {\"cardId\": \"5f0c1a2b3c4d5e6f7a8b9c0d\"}},");
+        size_t item = strlen("{\"method\": \"getcard\", \"params\": {\"cardId\": \"5f0c1a2b3c4d5e6f7a8b0001\"}},");
         char *requests = malloc(item * (size_t)calls + 3);
         char options[64];
         size_t at = 0;

@@ -220,11 +220,19 @@ impl Validator {
     }
 
     /// Remembers which template the cards in a result belong to (getcard, createcard, the scenarios).
-    pub(crate) fn learn(&self, method: &Method, result: &RawValue) {
+    pub(crate) fn learn(&self, method: &Method, params: &Map<String, Value>, result: &RawValue) {
         if self.mode == Mode::Off
             || !matches!(method.name, "getcard" | "createcard" | "updatecard" | "issuecard" | "updateclient")
         {
             return;
+        }
+        // A card's template never changes: a call by a cardId the cache already maps has nothing to teach,
+        // and skipping the parse keeps a till's repeated getcard of one card at the cost of the call alone
+        // (the parse was about 1 µs of a 50 µs loopback round trip; issue 16).
+        if let Some(card_id) = params.get("cardId").and_then(Value::as_str) {
+            if self.cache.knows_card(card_id) {
+                return;
+            }
         }
         #[derive(serde::Deserialize)]
         struct Seen {

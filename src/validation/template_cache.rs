@@ -82,6 +82,11 @@ impl TemplateCache {
         self.card_templates.lock().ok()?.get(card_id).cloned()
     }
 
+    /// Whether the card's template is known (no copy made, unlike [`Self::card_template`]).
+    pub fn knows_card(&self, card_id: &str) -> bool {
+        self.card_templates.lock().is_ok_and(|map| map.contains_key(card_id))
+    }
+
     pub fn learn_card(&self, card_id: &str, template_id: &str) {
         if card_id.is_empty() || template_id.is_empty() {
             return;
