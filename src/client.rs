@@ -122,7 +122,9 @@ impl Client {
     /// As [`Client::call_with_timeout`], with the result as the JSON text Passteam sent: what the C ABI hands
     /// on, without parsing the result into a tree and printing it again.
     pub fn call_json(&self, method: &str, params: Value, timeout: Option<Duration>) -> Result<Box<RawValue>> {
-        let (m, params, deadline) = self.resolve(method, params, timeout)?;
+        // Redacted like every other error: an unknown method's message echoes the name given, which may hold
+        // the token (found by the c_abi fuzz target).
+        let (m, params, deadline) = self.resolve(method, params, timeout).map_err(|e| self.redact(e))?;
         // Validation (issue 15): the template's types checked and applied before anything is sent.
         // The size bound first: nothing (no template lookup either) works on parameters too large to send.
         request::check_size(m, &params).map_err(|e| self.redact(e))?;

@@ -163,6 +163,36 @@ fn a_short_token_does_not_blank_out_every_matching_substring() {
     assert_eq!(e.message, "card abc123def not found; token *** refused");
 }
 
+/// Found by the c_abi fuzz target (fuzz/regressions/c_abi/crash-360ed18...): an unknown method name is
+/// echoed in the error, and when that text holds the token (a caller who passed the token where the method
+/// goes, or built the name from a config), the token left in the message and the details. The method
+/// lookup failed before the client's scrubber ran; every error of a call now passes it.
+#[test]
+fn an_unknown_method_that_holds_the_token_does_not_echo_it() {
+    let token = "timeout_msk-5f0c1a2b";
+    let client = client_for("http://127.0.0.1:9", json!({"token": token})).unwrap();
+    for method in [token.to_owned(), format!(" ;\":\"{token}\"}}")] {
+        let e = client.call(&method, json!({})).unwrap_err();
+        assert_eq!(e.status, Status::InvalidArgument);
+        let doc = e.to_json().to_string();
+        assert!(!doc.contains(token), "the token was echoed: {doc}");
+        assert!(e.message.contains("unknown method"), "{}", e.message);
+    }
+    let config = CString::new(json!({"token": token, "base_url": "http://127.0.0.1:9"}).to_string()).unwrap();
+    let (mut handle, mut error) = (ptr::null_mut(), ptr::null_mut());
+    unsafe {
+        assert_eq!(passteam_client_new(config.as_ptr(), &mut handle, &mut error), PASSTEAM_OK);
+        let method = CString::new(token).unwrap();
+        let mut out = ptr::null_mut();
+        let rc = passteam_call(handle, method.as_ptr(), c"{}".as_ptr(), &mut out);
+        let text = CStr::from_ptr(out).to_str().unwrap().to_owned();
+        passteam_string_free(out);
+        passteam_client_free(handle);
+        assert_eq!(rc, PASSTEAM_ERR_INVALID_ARGUMENT);
+        assert!(!text.contains(token), "the token was echoed through the C ABI: {text}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 13. passteam_client_free while calls are in flight
 
