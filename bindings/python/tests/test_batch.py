@@ -39,9 +39,9 @@ def test_a_library_without_a_newer_export_says_which_and_what_to_do(
     monkeypatch.setattr(lib, "call_batch", None)
     monkeypatch.setattr(lib, "diagnose", None)
     monkeypatch.setattr(lib, "outbox", {})
-    with pytest.raises(NotImplementedError, match=r"passteam_call_batch \(ABI 1\.3 or later"):
+    with pytest.raises(passteam.LibraryTooOldError, match=r"passteam_call_batch \(ABI 1\.3 or later"):
         client.call_batch([("getlisttemplates", {})])
-    with pytest.raises(NotImplementedError, match=r"passteam_diagnose \(ABI 1\.2 or later"):
+    with pytest.raises(passteam.LibraryTooOldError, match=r"passteam_diagnose \(ABI 1\.2 or later"):
         client.diagnose()
-    with pytest.raises(NotImplementedError, match=r"passteam_outbox_stats \(ABI 1\.5 or later"):
+    with pytest.raises(passteam.LibraryTooOldError, match=r"passteam_outbox_stats \(ABI 1\.5 or later"):
         client.outbox_stats()

@@ -69,12 +69,14 @@ __all__ = [
     "library_path",
     "debug_panic",
     "LibraryLoadError",
+    "LibraryTooOldError",
     "WebhookReceiver",
     "parse_webhook",
     "WEBHOOK_EVENTS",
 ]
 
 LibraryLoadError = _native.LibraryLoadError
+LibraryTooOldError = _native.LibraryTooOldError
 
 # Fail at import, with a clear message, rather than at the first call.
 _native.lib()

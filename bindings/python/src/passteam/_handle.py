@@ -107,7 +107,8 @@ class Handle:
         major but an older minor lacks (``export`` is then ``None``: said plainly, not as an AttributeError)."""
         if export is None:
             path = self._lib.path
-            raise NotImplementedError(f"{path} has no {name} (ABI {minor} or later needed); update libpassteam")
+            message = f"{path} has no {name} (ABI {minor} or later needed); update libpassteam"
+            raise _native.LibraryTooOldError(message)
         out = ctypes.c_void_p()
         ptr = self._enter()
         try:

@@ -27,6 +27,12 @@ class LibraryLoadError(ImportError):
     """libpassteam could not be loaded, or it is of an ABI major version this package does not speak."""
 
 
+class LibraryTooOldError(LibraryLoadError):
+    """The loaded libpassteam speaks this package's ABI major but an older minor, so it lacks an export that
+    the method called needs (``PASSTEAM_LIBRARY`` pointing at an old build). Raised by that method, not at
+    import: everything the library does have keeps working."""
+
+
 def library_filename() -> str:
     """The platform's file name of the shared library (``libpassteam.so`` on Linux)."""
     if sys.platform == "darwin":
