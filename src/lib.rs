@@ -40,10 +40,6 @@ mod config_json;
 mod connector;
 pub mod diagnose;
 pub mod error;
-/// The C ABI (`include/passteam.h`). Public so Rust tests can call the exports directly; Rust users
-/// want [`Client`]. Behind the default `c-abi` feature: the 1C add-in builds the core without it.
-#[cfg(feature = "c-abi")]
-pub mod ffi;
 #[doc(hidden)]
 pub mod fuzzing;
 mod json_shape;
@@ -76,9 +72,15 @@ pub use json_text::json_object;
 pub use methods::{methods_json, Method, METHODS};
 pub use pagination::next_page;
 
+/// Major version of the C ABI that this core serves (libpassteam's `PASSTEAM_ABI_VERSION_MAJOR`). The
+/// C ABI lives in its own package (passteam-ffi, `src/ffi`) that depends on the core, so the core keeps
+/// its own copy; passteam-ffi's tests assert that the two agree.
+pub const ABI_VERSION_MAJOR: u32 = 1;
+/// Minor version of the C ABI that this core serves (libpassteam's `PASSTEAM_ABI_VERSION_MINOR`): bumped
+/// with it, checked by passteam-ffi's tests.
+pub const ABI_VERSION_MINOR: u32 = 6;
 /// The C ABI version, `(MAJOR << 16) | MINOR`, as `passteam_abi_version()` returns it.
-#[cfg(feature = "c-abi")]
-pub const ABI_VERSION: u32 = (ffi::PASSTEAM_ABI_VERSION_MAJOR << 16) | ffi::PASSTEAM_ABI_VERSION_MINOR;
+pub const ABI_VERSION: u32 = (ABI_VERSION_MAJOR << 16) | ABI_VERSION_MINOR;
 
 /// Not API: the pure parsers the property tests in `tests/properties.rs` fuzz directly (they read
 /// untrusted text, so they are fuzzed without a server in between). Hidden from the docs and exempt

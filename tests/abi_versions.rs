@@ -1,7 +1,7 @@
 //! The C ABI's minor version moves when its export set changes: `abi/1.N.txt` lists the exports of each
 //! minor (see abi/README.md), and the committed header must declare exactly the current minor's list.
 
-use passteam::ffi::{PASSTEAM_ABI_VERSION_MAJOR, PASSTEAM_ABI_VERSION_MINOR};
+use passteam_ffi::{PASSTEAM_ABI_VERSION_MAJOR, PASSTEAM_ABI_VERSION_MINOR};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

@@ -4,8 +4,8 @@
 mod support;
 
 use passteam::batch::{BatchOptions, MAX_CONCURRENCY};
-use passteam::ffi::*;
 use passteam::Status;
+use passteam_ffi::*;
 use passteam_sandbox::TEMPLATE_LOYALTY;
 use serde_json::{json, Value};
 use std::ffi::{CStr, CString};

@@ -3,8 +3,8 @@
 
 mod support;
 
-use passteam::ffi::*;
 use passteam::METHODS;
+use passteam_ffi::*;
 use passteam_sandbox::{Sandbox, SandboxConfig, TEMPLATE_LOYALTY};
 use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};
@@ -36,10 +36,11 @@ unsafe fn new_client(config: &str) -> *mut PassteamClient {
 #[test]
 fn committed_header_matches_the_code() {
     let generated =
-        std::fs::read_to_string(env!("PASSTEAM_GENERATED_HEADER")).expect("build.rs wrote the header");
+        std::fs::read_to_string(passteam_ffi::GENERATED_HEADER_PATH).expect("ffi/build.rs wrote the header");
     assert!(
         generated == COMMITTED_HEADER,
-        "include/passteam.h is stale: regenerate it with `PASSTEAM_WRITE_HEADER=1 cargo build` and commit it"
+        "include/passteam.h is stale: regenerate it with `PASSTEAM_WRITE_HEADER=1 cargo build -p passteam-ffi` \
+         and commit it"
     );
 }
 

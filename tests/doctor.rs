@@ -4,7 +4,7 @@
 mod support;
 
 use passteam::diagnose::{Level, Report};
-use passteam::ffi::*;
+use passteam_ffi::*;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::{json, Value};
 use std::ffi::{CStr, CString};

@@ -5,8 +5,8 @@
 mod hostile_support;
 
 use hostile_support::{client_for, ok_envelope, reply, Hostile};
-use passteam::ffi::*;
 use passteam::Status;
+use passteam_ffi::*;
 use serde_json::{json, Map, Value};
 use std::ffi::{CStr, CString};
 use std::ptr;

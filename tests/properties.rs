@@ -6,9 +6,9 @@
 mod support;
 
 use passteam::__fuzz as response;
-use passteam::ffi::*;
 use passteam::methods::{Method, ParamType};
 use passteam::{Config, Status, METHODS};
+use passteam_ffi::*;
 use passteam_sandbox::Sandbox;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};

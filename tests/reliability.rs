@@ -5,11 +5,11 @@
 
 mod support;
 
-use passteam::ffi::{
+use passteam::{Client, Error, Status, METHODS};
+use passteam_ffi::{
     passteam_call, passteam_call_with_timeout, passteam_client_free, passteam_client_new,
     passteam_debug_panic, passteam_string_free, PassteamClient,
 };
-use passteam::{Client, Error, Status, METHODS};
 use passteam_sandbox::{Fault, Sandbox, SandboxConfig, TEMPLATE_LOYALTY};
 use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};

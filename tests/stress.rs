@@ -8,10 +8,10 @@
 
 mod support;
 
-use passteam::ffi::{
+use passteam::{Client, Status};
+use passteam_ffi::{
     passteam_call, passteam_client_free, passteam_client_new, passteam_string_free, PassteamClient,
 };
-use passteam::{Client, Status};
 use passteam_sandbox::{Fault, Sandbox, TEMPLATE_LOYALTY};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};

@@ -3,7 +3,7 @@
 
 mod webhook_support;
 
-use passteam::ffi::*;
+use passteam_ffi::*;
 use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;

@@ -7,7 +7,7 @@ use std::os::raw::c_char;
 use std::ptr;
 use std::sync::OnceLock;
 
-use passteam::ffi;
+use passteam_ffi as ffi;
 use serde_json::{Map, Value};
 
 /// An error object as every host receives it: a status code and a message.
@@ -41,7 +41,7 @@ pub fn envelope(data: &[u8]) {
         // Both read the same envelope; only a result the tree cannot hold (too deep) may tell them apart.
         (Ok(_), Err(e)) => assert_eq!(
             e["status"].as_i64(),
-            Some(i64::from(passteam::ffi::PASSTEAM_ERR_PROTOCOL)),
+            Some(i64::from(passteam_ffi::PASSTEAM_ERR_PROTOCOL)),
             "only a result that cannot be parsed differs: {e}"
         ),
         (Err(e), Ok(v)) => panic!("the raw reading failed ({e}) where the tree succeeded ({v})"),

@@ -22,12 +22,11 @@ pub(crate) fn library(client: &Client) -> Check {
     .with("config", config_in_force(client.config()))
 }
 
-/// The C ABI's version; "none" in a build without it (the 1C add-in links the core without its C ABI).
+/// The version of the C ABI this core serves, as `MAJOR.MINOR`. The same in every host: libpassteam, the
+/// CLI and the 1C add-in link one build of the core (the add-in does not export the C ABI, but its core
+/// is the one libpassteam of this version wraps).
 fn abi_version() -> String {
-    #[cfg(feature = "c-abi")]
-    return format!("{}.{}", crate::ffi::PASSTEAM_ABI_VERSION_MAJOR, crate::ffi::PASSTEAM_ABI_VERSION_MINOR);
-    #[cfg(not(feature = "c-abi"))]
-    "none".to_string()
+    format!("{}.{}", crate::ABI_VERSION_MAJOR, crate::ABI_VERSION_MINOR)
 }
 
 /// The outbox's state, when the client has one: pending and dead entries, the oldest one's age, the last

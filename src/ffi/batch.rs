@@ -2,8 +2,8 @@
 
 use super::convert::{deliver, guarded, json_object_arg, text_arg};
 use super::{PassteamClient, PASSTEAM_ERR_INVALID_ARGUMENT};
-use crate::batch::BatchOptions;
-use crate::error::Error;
+use passteam::batch::BatchOptions;
+use passteam::error::Error;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::os::raw::c_char;

@@ -1,6 +1,6 @@
 //! Pointer and string conversion, and the panic guard every export goes through.
 
-use crate::error::{Error, Result, Status};
+use passteam::error::{Error, Result, Status};
 use serde_json::Value;
 use std::cell::Cell;
 use std::ffi::{CStr, CString};
@@ -61,7 +61,7 @@ pub(crate) unsafe fn json_object_arg(ptr: *const c_char, name: &str) -> Result<V
             format!("{name} is {} bytes of JSON; at most {MAX_JSON_ARG_BYTES} are accepted", text.len()),
         ));
     }
-    crate::json_text::json_object(text, name).map(Value::Object)
+    passteam::json_object(text, name).map(Value::Object)
 }
 
 /// Hands a string to the caller, who frees it with passteam_string_free.

@@ -4,8 +4,8 @@ use super::convert::{deliver, guarded, json_object_arg, text_arg};
 use super::{
     PassteamClient, PASSTEAM_ABI_VERSION_MAJOR, PASSTEAM_ABI_VERSION_MINOR, PASSTEAM_ERR_INVALID_ARGUMENT,
 };
-use crate::error::{Error, Status};
 use once_cell::sync::Lazy;
+use passteam::error::{Error, Status};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::ffi::{CStr, CString};
@@ -127,7 +127,7 @@ pub unsafe extern "C" fn passteam_client_new(
     *out_client = ptr::null_mut();
     let made = guarded(|| {
         let config = json_object_arg(config_json, "config_json")?;
-        crate::Client::new(crate::Config::from_json(config.as_object().expect("checked object"))?)
+        passteam::Client::new(passteam::Config::from_json(config.as_object().expect("checked object"))?)
     });
     match made {
         Ok(client) => {
@@ -211,7 +211,7 @@ unsafe fn call_named(
     method: &str,
     params_json: *const c_char,
     timeout: Option<Duration>,
-) -> crate::Result<Box<RawValue>> {
+) -> passteam::Result<Box<RawValue>> {
     // Held for the whole call: a concurrent passteam_client_free waits for it (see PassteamClient).
     let client = PassteamClient::enter(client)?;
     let params = json_object_arg(params_json, "params_json")?;
@@ -275,7 +275,7 @@ pub unsafe extern "C" fn passteam_string_free(s: *mut c_char) {
 #[no_mangle]
 pub extern "C" fn passteam_methods_json() -> *const c_char {
     static TABLE: Lazy<CString> =
-        Lazy::new(|| CString::new(crate::methods::methods_json().to_string()).expect("no NUL in JSON"));
+        Lazy::new(|| CString::new(passteam::methods::methods_json().to_string()).expect("no NUL in JSON"));
     TABLE.as_ptr()
 }
 
@@ -285,7 +285,7 @@ pub extern "C" fn passteam_methods_json() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn passteam_config_schema_json() -> *const c_char {
     static SCHEMA: Lazy<CString> =
-        Lazy::new(|| CString::new(crate::config_schema_json().to_string()).expect("no NUL in JSON"));
+        Lazy::new(|| CString::new(passteam::config_schema_json().to_string()).expect("no NUL in JSON"));
     SCHEMA.as_ptr()
 }
 
@@ -297,6 +297,6 @@ pub extern "C" fn passteam_config_schema_json() -> *const c_char {
 /// out_json is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn passteam_debug_panic(out_json: *mut *mut c_char) -> i32 {
-    let outcome: crate::Result<Value> = guarded(|| panic!("passteam_debug_panic was called"));
+    let outcome: passteam::Result<Value> = guarded(|| panic!("passteam_debug_panic was called"));
     deliver(outcome, out_json)
 }

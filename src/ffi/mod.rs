@@ -1,8 +1,11 @@
-//! The C ABI: a thin `extern "C"` layer over [`crate::Client`].
+//! The C ABI: a thin `extern "C"` layer over [`passteam::Client`].
 //!
 //! Each export converts pointers and strings, calls the core, and catches panics; no logic lives here.
 //! The header `include/passteam.h` is generated from these items by cbindgen: the doc comments below
 //! are the C user's manual.
+//!
+//! Its own package, passteam-ffi (`ffi/Cargo.toml`), a plain rlib over the core: libpassteam (`capi/`)
+//! makes the .so / .a of it, and the core stays one build for every host (README, "What you ship").
 
 mod batch;
 mod convert;
@@ -66,14 +69,14 @@ pub const PASSTEAM_ABI_VERSION_MINOR: u32 = 6;
 /// and the client's memory is released when the last of them returns. No call may start after
 /// passteam_client_free has been called.
 pub struct PassteamClient {
-    pub(crate) inner: crate::Client,
+    pub(crate) inner: passteam::Client,
     /// Set by the first passteam_client_free: a second one is then a no-op while calls keep the client.
     freed: AtomicBool,
 }
 
 impl PassteamClient {
     /// A client handed to C: reference-counted, so a concurrent free waits for the calls in flight.
-    pub(crate) fn into_raw(inner: crate::Client) -> *mut PassteamClient {
+    pub(crate) fn into_raw(inner: passteam::Client) -> *mut PassteamClient {
         Arc::into_raw(Arc::new(PassteamClient { inner, freed: AtomicBool::new(false) })).cast_mut()
     }
 
@@ -81,9 +84,9 @@ impl PassteamClient {
     ///
     /// # Safety
     /// `ptr` is NULL or a pointer from [`PassteamClient::into_raw`] whose free has not completed.
-    pub(crate) unsafe fn enter(ptr: *const PassteamClient) -> crate::Result<Arc<PassteamClient>> {
+    pub(crate) unsafe fn enter(ptr: *const PassteamClient) -> passteam::Result<Arc<PassteamClient>> {
         if ptr.is_null() {
-            return Err(crate::Error::invalid_argument("client is NULL"));
+            return Err(passteam::Error::invalid_argument("client is NULL"));
         }
         Arc::increment_strong_count(ptr);
         Ok(Arc::from_raw(ptr))
@@ -103,3 +106,17 @@ impl PassteamClient {
 
 // Keep the C int and our i32 statuses the same width on every platform we build for.
 const _: () = assert!(std::mem::size_of::<c_int>() == std::mem::size_of::<i32>());
+
+// The core keeps its own copy of the version (it cannot depend on this package, and cbindgen needs the
+// literals above for the #defines): the two may not differ, or the CLI and the doctor would misreport it.
+const _: () = assert!(
+    PASSTEAM_ABI_VERSION_MAJOR == passteam::ABI_VERSION_MAJOR
+        && PASSTEAM_ABI_VERSION_MINOR == passteam::ABI_VERSION_MINOR
+);
+
+/// Not API: where this package's build script wrote the header it generated, for the test that compares
+/// it with the committed `include/passteam.h` (tests/c_abi.rs).
+///
+/// cbindgen:ignore
+#[doc(hidden)]
+pub const GENERATED_HEADER_PATH: &str = env!("PASSTEAM_GENERATED_HEADER");

@@ -2,7 +2,7 @@
 
 use super::convert::{deliver, guarded, json_object_arg};
 use super::{PassteamClient, PASSTEAM_ERR_INVALID_ARGUMENT};
-use crate::error::{Error, Result};
+use passteam::error::{Error, Result};
 use serde_json::Value;
 use std::os::raw::c_char;
 use std::ptr;
@@ -12,7 +12,7 @@ use std::time::Duration;
 unsafe fn with_client(
     client: *const PassteamClient,
     out_json: *mut *mut c_char,
-    body: impl FnOnce(&crate::Client) -> Result<Value>,
+    body: impl FnOnce(&passteam::Client) -> Result<Value>,
 ) -> i32 {
     if out_json.is_null() {
         return PASSTEAM_ERR_INVALID_ARGUMENT;

@@ -2,8 +2,8 @@
 
 use super::convert::{deliver, guarded, json_object_arg, text_arg};
 use super::PASSTEAM_ERR_INVALID_ARGUMENT;
-use crate::error::{Error, Status};
-use crate::webhook::{Acked, WebhookConfig, WebhookServer};
+use passteam::error::{Error, Status};
+use passteam::webhook::{Acked, WebhookConfig, WebhookServer};
 use serde_json::{json, Value};
 use std::os::raw::c_char;
 use std::ptr;
@@ -32,7 +32,7 @@ pub unsafe extern "C" fn passteam_webhook_parse(body: *const c_char, out_json: *
         return PASSTEAM_ERR_INVALID_ARGUMENT;
     }
     *out_json = ptr::null_mut();
-    let outcome = guarded(|| Ok(crate::webhook::parse(text_arg(body, "body")?.as_bytes())?.to_json()));
+    let outcome = guarded(|| Ok(passteam::webhook::parse(text_arg(body, "body")?.as_bytes())?.to_json()));
     deliver(outcome, out_json)
 }
 
@@ -172,6 +172,6 @@ pub unsafe extern "C" fn passteam_webhook_ack(
 ///
 /// # Safety
 /// server is NULL or a live receiver.
-unsafe fn live<'a>(server: *const PassteamWebhookServer) -> crate::Result<&'a WebhookServer> {
+unsafe fn live<'a>(server: *const PassteamWebhookServer) -> passteam::Result<&'a WebhookServer> {
     server.as_ref().map(|s| &s.inner).ok_or_else(|| Error::invalid_argument("server is NULL"))
 }

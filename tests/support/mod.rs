@@ -4,8 +4,8 @@
 //! `mod support;`. Not every test binary uses every helper.
 #![allow(dead_code)]
 
-use passteam::ffi::*;
 use passteam::{Client, Config, Error};
+use passteam_ffi::*;
 use passteam_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 use std::ffi::c_char;

@@ -163,7 +163,7 @@ mod tests {
             Some(("ВызватьПакет", "CallBatch", Action::Batch))
         );
         let list: Vec<_> = list.into_iter().filter(|(_, a)| !matches!(a, Action::Outbox(_))).collect();
-        // The same operations as passteam_methods_json(), in its order, with the contract's names.
+        // The same operations as passteam::methods_json() (what passteam_methods_json() hands C), in its order, with the contract's names.
         let described = passteam::methods_json();
         let described = described.as_array().expect("an array");
         assert_eq!(described.len(), passteam::METHODS.len());
