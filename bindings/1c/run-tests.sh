@@ -38,6 +38,14 @@ if ldd "$lib" | grep -q 'not found'; then
     exit 1
 fi
 
+step "the add-in exports the Native API entry points only (no passteam_* of the C ABI)"
+exports="$(nm -D --defined-only "$lib" | awk '$2 == "T" { print $3 }' | sort | tr '\n' ' ')"
+echo "$exports"
+if [[ $exports != "DestroyObject GetAttachType GetClassNames GetClassObject SetPlatformCapabilities " ]]; then
+    echo "run-tests: the add-in exports more or less than the five Native API functions: $exports" >&2
+    exit 1
+fi
+
 step "the oldest glibc it loads on (highest GLIBC symbol version it needs)"
 glibc_floor="$(objdump -T "$lib" | grep -o 'GLIBC_[0-9][0-9.]*' | sort -u -t. -k1,1 -k2,2n -k3,3n | tail -n 1)"
 echo "highest GLIBC symbol version: $glibc_floor (2.17 = CentOS 7; 2.28 = Astra 1.7; 2.31 = Ubuntu 20.04)"

@@ -10,7 +10,7 @@
 // The package uses cgo. By default it links the static library
 // ../../target/release/libpassteam.a (relative to this directory), so binaries need no
 // libpassteam.so at run time; build the library first with
-// `cargo build --release -p passteam`. Outside the repository, point cgo at your copy:
+// `cargo build --release -p libpassteam`. Outside the repository, point cgo at your copy:
 //
 //	CGO_CFLAGS="-I/path/to/include" CGO_LDFLAGS="-L/path/to/lib" go build
 //

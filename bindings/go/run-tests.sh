@@ -20,7 +20,7 @@ fail() { printf 'go binding: FAILED: %s\n' "$*" >&2; exit 1; }
 command -v go >/dev/null || fail "go not found (install Go >= 1.24)"
 
 step "library and sandbox CLI (cargo build --release; a no-op when fresh)"
-(cd "$root" && cargo build --release -p passteam -p passteam-cli --quiet)
+(cd "$root" && cargo build --release -p libpassteam -p passteam-cli --quiet)
 [ -f "$root/target/release/libpassteam.a" ] || fail "target/release/libpassteam.a is missing"
 cli="${PASSTEAM_CLI:-$root/target/release/passteam}"
 export PASSTEAM_CLI="$cli"

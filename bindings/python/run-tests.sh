@@ -30,8 +30,8 @@ trap cleanup EXIT
 step() { printf '\n== python binding: %s\n' "$*"; }
 
 if [ "${PASSTEAM_SKIP_CARGO:-0}" != 1 ]; then
-    step "cargo build --release -p passteam -p passteam-cli (a no-op when up to date)"
-    (cd "$REPO" && cargo build --release -p passteam -p passteam-cli)
+    step "cargo build --release -p libpassteam -p passteam-cli (a no-op when up to date)"
+    (cd "$REPO" && cargo build --release -p libpassteam -p passteam-cli)
 fi
 
 # The wheel we would publish carries a library built for glibc 2.17 and is tagged manylinux2014 (PyPI

@@ -5,7 +5,7 @@ the library comes from, in order:
 
 1. ``$PASSTEAM_LIBRARY`` (a file), if set when building;
 2. ``<repo>/target/release/libpassteam.so`` (``$CARGO_TARGET_DIR`` if set), built by cargo;
-3. otherwise ``cargo build --release -p passteam`` is run first (needs the Rust toolchain).
+3. otherwise ``cargo build --release -p libpassteam`` is run first (needs the Rust toolchain).
 
 The wheel is tagged ``py3-none-<platform>``: any Python 3, no Python ABI (ctypes), one platform. On
 Linux the platform tag is the manylinux one the library really needs (PyPI refuses ``linux_x86_64``):
@@ -57,8 +57,8 @@ def find_library() -> Path:
     if not built.is_file():
         if not (REPO / "Cargo.toml").is_file():
             raise SystemExit(f"no {built} and no passteam source tree at {REPO}: set PASSTEAM_LIBRARY")
-        print(f"{built} is missing: running cargo build --release -p passteam", file=sys.stderr)
-        subprocess.run(["cargo", "build", "--release", "-p", "passteam"], cwd=REPO, check=True)
+        print(f"{built} is missing: running cargo build --release -p libpassteam", file=sys.stderr)
+        subprocess.run(["cargo", "build", "--release", "-p", "libpassteam"], cwd=REPO, check=True)
     return built
 
 

@@ -36,7 +36,7 @@ done
 
 if [[ ! -f $REL/libpassteam.so || ! -f $REL/libpassteam.a || ! -x $REL/passteam ]]; then
     step "building the library and the CLI (missing)"
-    cargo build --release -p passteam -p passteam-cli
+    cargo build --release -p libpassteam -p passteam-cli
 fi
 mkdir -p "$OUT" "$LOGS"
 # The tests link what ships: the stripped library and archive of scripts/dist, not cargo's raw output.
