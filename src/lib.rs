@@ -46,6 +46,7 @@ pub mod error;
 pub mod ffi;
 #[doc(hidden)]
 pub mod fuzzing;
+mod http1;
 mod json_shape;
 mod json_text;
 pub(crate) mod log;
