@@ -29,6 +29,19 @@ fn reply(bytes: &str) -> Scripted {
 struct Server {
     port: u16,
     connections: Arc<AtomicUsize>,
+    /// Connections the server has closed (after a `close_after` reply, or when the client went).
+    closed: Arc<AtomicUsize>,
+}
+
+impl Server {
+    /// Waits until the server has closed `n` connections (a loopback FIN arrives as the socket closes).
+    fn wait_closed(&self, n: usize) {
+        let until = Instant::now() + Duration::from_secs(10);
+        while self.closed.load(Ordering::SeqCst) < n {
+            assert!(Instant::now() < until, "the server never closed");
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
 }
 
 fn serve(script: Vec<Scripted>) -> Server {
@@ -36,33 +49,45 @@ fn serve(script: Vec<Scripted>) -> Server {
     let port = listener.local_addr().expect("addr").port();
     let connections = Arc::new(AtomicUsize::new(0));
     let counted = connections.clone();
+    let closed = Arc::new(AtomicUsize::new(0));
+    let closing = closed.clone();
     let script = Arc::new(Mutex::new(script.into_iter()));
     thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
             counted.fetch_add(1, Ordering::SeqCst);
             let script = script.clone();
-            thread::spawn(move || loop {
-                if !read_request(&mut stream) {
-                    return;
-                }
-                let Some(next) = script.lock().expect("script").next() else { return };
-                thread::sleep(next.delay);
-                for piece in next.bytes.chunks(next.piece.max(1)) {
-                    if stream.write_all(piece).is_err() {
-                        return;
-                    }
-                    if next.piece != usize::MAX {
-                        thread::sleep(Duration::from_millis(1));
-                    }
-                }
-                if next.close_after {
-                    return;
-                }
+            let closing = closing.clone();
+            thread::spawn(move || {
+                answer(&mut stream, &script);
+                drop(stream);
+                closing.fetch_add(1, Ordering::SeqCst);
             });
         }
     });
-    Server { port, connections }
+    Server { port, connections, closed }
+}
+
+/// Answers requests on one connection until the script says close (or ends, or the client goes).
+fn answer(stream: &mut TcpStream, script: &Mutex<std::vec::IntoIter<Scripted>>) {
+    loop {
+        if !read_request(stream) {
+            return;
+        }
+        let Some(next) = script.lock().expect("script").next() else { return };
+        thread::sleep(next.delay);
+        for piece in next.bytes.chunks(next.piece.max(1)) {
+            if stream.write_all(piece).is_err() {
+                return;
+            }
+            if next.piece != usize::MAX {
+                thread::sleep(Duration::from_millis(1));
+            }
+        }
+        if next.close_after {
+            return;
+        }
+    }
 }
 
 /// Reads one request (head and Content-Length body); false when the client closed.
@@ -166,7 +191,7 @@ fn a_connection_the_server_closed_while_idle_is_replaced_not_used() {
     let server = serve(vec![once, reply(KEEP)]);
     let c = client();
     assert_eq!(ok(limits(2000, 5000, 100))(&c, &server), "200 hello");
-    thread::sleep(Duration::from_millis(50));
+    server.wait_closed(1);
     assert_eq!(ok(limits(2000, 5000, 100))(&c, &server), "200 hello");
     assert_eq!(server.connections.load(Ordering::SeqCst), 2);
 }
