@@ -41,6 +41,10 @@ pub(crate) fn read_head(conn: &mut Conn, until: Instant, reason: Timeout) -> Res
         match parsed.parse(conn.pending()) {
             Ok(httparse::Status::Complete(length)) => {
                 let code = parsed.code.unwrap_or_default();
+                // httparse reads any three digits; "050" is no status (found by the http_reply fuzz target).
+                if code < 100 {
+                    return Err(Fault::Broke(format!("the reply's status {code:03} is not an HTTP status")));
+                }
                 let head = interpret(code, parsed.version.unwrap_or(1), parsed.headers)?;
                 conn.consume(length);
                 match code {

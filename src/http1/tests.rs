@@ -226,6 +226,7 @@ fn malformed_framing_is_a_broken_reply_never_a_success() {
         ),
         ("HTTP/1.1 101 Switching Protocols\r\n\r\n", "switched protocols"),
         ("NOT HTTP AT ALL\r\n\r\n", "not HTTP/1.1"),
+        ("HTTP/1.1 050 Odd\r\nContent-Length: 2\r\n\r\nok", "not an HTTP status"),
     ] {
         let server = serve(vec![reply(script)]);
         match call(&client(), &server, limits(2000, 5000, 100)) {
