@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 pub struct Client {
     config: Config,
     agent: ureq::Agent,
+    /// Plain HTTP without a proxy, spoken directly (see `http1`); `None` when a proxy is configured.
+    plain: Option<crate::http1::Http1>,
     quota: Quota,
     logger: Option<Logger>,
     /// The outbox, circuit breaker and last-known cards (issue 12); `None` when none is configured.
@@ -37,7 +39,7 @@ impl Client {
     pub fn new(config: Config) -> Result<Client> {
         config.validate()?;
         transport::check_header_values(&config)?;
-        let agent = transport::build_agent(&config)?;
+        let (agent, plain) = transport::build_agent(&config)?;
         let scrubber = config.token.as_deref().and_then(Scrubber::new);
         let logger = match (&config.log_file, config.log_level) {
             (Some(path), level) if level != LogLevel::Off => {
@@ -53,7 +55,7 @@ impl Client {
         let quota = Quota::new(config.quota_per_hour, config.quota_per_day);
         let validator = Validator::new(config.validation, &config.phone_region, config.template_ttl);
         let offline = crate::outbox::Offline::open(&config)?;
-        Ok(Client { config, agent, quota, logger, scrubber, validator, offline })
+        Ok(Client { config, agent, plain, quota, logger, scrubber, validator, offline })
     }
 
     /// Builds a client from the JSON config text every host passes (empty text = defaults).
@@ -229,29 +231,30 @@ impl Client {
                 ));
             }
             self.quota.acquire().map_err(|e| e.with_detail("method", Value::from(method.name)))?;
-            let (error, delivery) = match transport::exchange(&self.agent, &outgoing, time_left) {
-                Ok(reply) => {
-                    let result =
-                        response::interpret_raw(reply.status, &reply.body).map_err(|e| hide(&secrets, e));
-                    let error = result.as_ref().err();
-                    self.log_attempt(method, attempt, started, Some(reply.status), error, &fields);
-                    match result {
-                        Ok(value) => {
-                            self.quota.succeeded();
-                            return Ok(crate::loose::normalise_result(value));
+            let (error, delivery) =
+                match transport::exchange(&self.agent, self.plain.as_ref(), &outgoing, time_left) {
+                    Ok(reply) => {
+                        let result =
+                            response::interpret_raw(reply.status, &reply.body).map_err(|e| hide(&secrets, e));
+                        let error = result.as_ref().err();
+                        self.log_attempt(method, attempt, started, Some(reply.status), error, &fields);
+                        match result {
+                            Ok(value) => {
+                                self.quota.succeeded();
+                                return Ok(crate::loose::normalise_result(value));
+                            }
+                            // Any reply, even a 502-504 from something in front of Passteam: the request
+                            // may have been applied.
+                            Err(e) => (self.on_refusal(e), Delivery::MaybeSent),
                         }
-                        // Any reply, even a 502-504 from something in front of Passteam: the request
-                        // may have been applied.
-                        Err(e) => (self.on_refusal(e), Delivery::MaybeSent),
                     }
-                }
-                Err(mut failure) => {
-                    failure.error = hide(&secrets, failure.error);
-                    let error = Some(&failure.error);
-                    self.log_attempt(method, attempt, started, failure.error.http_status, error, &fields);
-                    (failure.error, failure.delivery)
-                }
-            };
+                    Err(mut failure) => {
+                        failure.error = hide(&secrets, failure.error);
+                        let error = Some(&failure.error);
+                        self.log_attempt(method, attempt, started, failure.error.http_status, error, &fields);
+                        (failure.error, failure.delivery)
+                    }
+                };
             let random = RandomState::new().build_hasher().finish();
             let now = Instant::now();
             match retry::next_step(

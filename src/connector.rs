@@ -64,24 +64,34 @@ impl<In: Transport> Connector<In> for LeanTcpConnector {
 
 /// Tries each resolved address in turn, the first getting half the connect budget, the next a quarter...
 fn connect_any(details: &ConnectionDetails) -> Result<TcpStream, Error> {
-    let budget = details.timeout.not_zero();
+    let budget = details.timeout.not_zero().map(|b| *b);
+    connect_addrs(details.addrs.iter().copied(), details.addrs.len(), budget, details.timeout.reason)
+}
+
+/// [`connect_any`] for a list of addresses and a budget (`None`: no limit); `reason` is the timeout
+/// reported when the whole budget is spent. Also the plain-HTTP path's connect (`http1`).
+pub(crate) fn connect_addrs(
+    addrs: impl Iterator<Item = SocketAddr>,
+    count: usize,
+    budget: Option<Duration>,
+    reason: Timeout,
+) -> Result<TcpStream, Error> {
     let started = Instant::now();
-    let count = details.addrs.len() as i32;
-    let total_weight = 2.0 * (1.0 - 0.5_f64.powi(count));
+    let total_weight = 2.0 * (1.0 - 0.5_f64.powi(count.min(64) as i32));
     let mut weight = 1.0_f64;
     let mut last: Option<Error> = None;
-    for addr in details.addrs.iter() {
+    for addr in addrs {
         let per_address = budget.map(|b| {
             let share = b.as_secs_f64() * weight / total_weight;
             Duration::from_secs_f64(share).max(MIN_PER_ADDRESS)
         });
         weight /= 2.0;
-        match connect_one(*addr, per_address) {
+        match connect_one(addr, per_address) {
             Ok(stream) => return Ok(stream),
             Err(e) => {
                 let timed_out = matches!(e, Error::Timeout(_));
-                if timed_out && budget.is_some_and(|b| started.elapsed() >= *b) {
-                    return Err(Error::Timeout(details.timeout.reason));
+                if timed_out && budget.is_some_and(|b| started.elapsed() >= b) {
+                    return Err(Error::Timeout(reason));
                 }
                 last = Some(e);
             }
@@ -252,7 +262,7 @@ impl Transport for LeanTransport {
 /// Whether an idle pooled connection can carry another request: nothing readable on it (no EOF from the
 /// server's side, no stray bytes). One `poll` with a zero timeout.
 #[cfg(unix)]
-fn probe_open(stream: &TcpStream) -> bool {
+pub(crate) fn probe_open(stream: &TcpStream) -> bool {
     use std::os::unix::io::AsRawFd;
     let mut fds = libc::pollfd { fd: stream.as_raw_fd(), events: libc::POLLIN, revents: 0 };
     // SAFETY: one valid pollfd for a socket we own, zero timeout.
@@ -262,7 +272,7 @@ fn probe_open(stream: &TcpStream) -> bool {
 
 /// Elsewhere: a non-blocking peek (what ureq does).
 #[cfg(not(unix))]
-fn probe_open(stream: &TcpStream) -> bool {
+pub(crate) fn probe_open(stream: &TcpStream) -> bool {
     if stream.set_nonblocking(true).is_err() {
         return false;
     }

@@ -47,3 +47,49 @@ pub fn config(text: &str) -> Result<(), Value> {
     }
     Ok(())
 }
+
+/// The plain-HTTP reply reader (`src/http1`) on `reply`, the whole of what a server sends before it closes
+/// the connection, with `limit` as max_response_bytes: `Ok((status, body))` or the failure's message.
+/// The server is one thread on 127.0.0.1, started on first use; a new client per input keeps each exchange
+/// on a connection of its own.
+pub fn http1_reply(reply: &[u8], limit: u64) -> Result<(u16, Vec<u8>), String> {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::sync::mpsc::{channel, Sender};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+    static SERVER: once_cell::sync::Lazy<(u16, Mutex<Sender<Vec<u8>>>)> = once_cell::sync::Lazy::new(|| {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let port = listener.local_addr().expect("its address").port();
+        let (tx, rx) = channel::<Vec<u8>>();
+        std::thread::spawn(move || {
+            for reply in rx {
+                let Ok((mut stream, _)) = listener.accept() else { continue };
+                // The request's head (the client sends no body for this GET).
+                let mut seen = Vec::new();
+                let mut byte = [0u8; 1];
+                while !seen.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
+                    seen.push(byte[0]);
+                }
+                let _ = stream.write_all(&reply);
+            }
+        });
+        (port, Mutex::new(tx))
+    });
+    let (port, tx) = &*SERVER;
+    tx.lock().unwrap_or_else(|p| p.into_inner()).send(reply.to_vec()).expect("the server thread runs");
+    let client = crate::http1::Http1::new(Arc::new(crate::resolver::CachingResolver::default()), "fuzz");
+    let url = format!("http://127.0.0.1:{port}/oapi/v1/getcard");
+    let target = crate::http1::target_of(&url).expect("a plain URL");
+    let request = crate::http1::Request { verb: "GET", token: None, content_type: None, body: None };
+    let limits = crate::http1::Limits {
+        connect_timeout: Duration::from_secs(2),
+        read_timeout: Duration::from_secs(2),
+        time_left: Duration::from_secs(5),
+        max_response_bytes: limit,
+    };
+    client
+        .send(&ureq::Agent::config_builder().build(), &target, &request, limits)
+        .map(|answer| (answer.status, answer.body))
+        .map_err(|fault| format!("{fault:?}"))
+}

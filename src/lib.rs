@@ -42,6 +42,7 @@ pub mod diagnose;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod http1;
 mod json_shape;
 mod json_text;
 pub(crate) mod log;

@@ -62,6 +62,22 @@ impl Resolver for CachingResolver {
     }
 }
 
+/// The agent's handle on the resolver it shares with the plain-HTTP path (`http1`), so that both use one
+/// cache.
+#[derive(Debug)]
+pub struct SharedResolver(pub std::sync::Arc<CachingResolver>);
+
+impl Resolver for SharedResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout)
+    }
+}
+
 /// The host (without IPv6 brackets) and the port, explicit or the scheme's default.
 fn host_and_port(uri: &Uri) -> Option<(&str, u16)> {
     let authority = uri.authority()?;

@@ -8,7 +8,27 @@ use crate::error::{Error, Result, Status};
 use crate::quota::{QuotaWindow, Refusal};
 use serde_json::value::RawValue;
 use serde_json::Value;
-use std::collections::HashMap;
+
+/// The envelope's four members, borrowed from the body: nothing is copied but the `result` of a success.
+/// (A struct, not a map: no key is allocated or hashed, and a member sent twice makes the reply no
+/// envelope at all instead of letting the last `error` or `code` win.)
+#[derive(serde::Deserialize, Default)]
+struct Envelope<'a> {
+    #[serde(borrow, default, deserialize_with = "present")]
+    code: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    error: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    result: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    message: Option<&'a RawValue>,
+}
+
+/// A member that is there, even as `null` (`Option`'s own rule would make `"code": null` absent, and the
+/// reply then "not an envelope" instead of "an envelope that lacks its code").
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<&'de RawValue>, D::Error> {
+    <&'de RawValue as serde::Deserialize<'de>>::deserialize(d).map(Some)
+}
 
 /// How much of a foreign body an error message quotes.
 const SNIPPET_CHARS: usize = 160;
@@ -32,19 +52,18 @@ pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
         return Err(error);
     }
     // Only the envelope's top level is split; `result` stays text.
-    let parsed: Option<HashMap<String, Box<RawValue>>> =
-        match serde_json::from_slice::<HashMap<String, Box<RawValue>>>(body) {
-            Ok(map) if is_envelope(&map) => Some(map),
-            _ => None,
-        };
-    let Some(mut envelope) = parsed else {
+    let parsed = match serde_json::from_slice::<Envelope<'_>>(body) {
+        Ok(envelope) if is_envelope(&envelope) => Some(envelope),
+        _ => None,
+    };
+    let Some(envelope) = parsed else {
         return Err(not_an_envelope(http_status, body));
     };
-    let field = |map: &HashMap<String, Box<RawValue>>, key: &str| -> Value {
-        map.get(key).and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null)
+    let field = |member: Option<&RawValue>| -> Value {
+        member.and_then(|raw| serde_json::from_str(raw.get()).ok()).unwrap_or(Value::Null)
     };
-    let code_field = field(&envelope, "code");
-    let error_field = field(&envelope, "error");
+    let code_field = field(envelope.code);
+    let error_field = field(envelope.error);
     let code = as_code(&code_field);
     // A `code` or `error` of another type is not a verdict we can read: never count it as success.
     let bad_code = !code_field.is_null() && code.is_none();
@@ -73,7 +92,7 @@ pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
     // that a bonus update was applied.
     let success = flagged == Some(false) && code == Some(200);
     if success {
-        return Ok(envelope.remove("result").unwrap_or_else(null_raw));
+        return Ok(envelope.result.map_or_else(null_raw, |r| r.to_owned()));
     }
     if flagged != Some(true) && code.is_none_or(|c| c == 200) {
         // Neither half says failure and one is missing: no verdict either way.
@@ -88,7 +107,7 @@ pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
         error.api_code = code;
         return Err(error);
     }
-    let message = match field(&envelope, "message") {
+    let message = match field(envelope.message) {
         Value::String(s) if !s.trim().is_empty() => s.trim().to_owned(),
         Value::Null | Value::String(_) => {
             format!("Passteam replied with code {} and no message", code.unwrap_or(http_status as i64))
@@ -99,7 +118,7 @@ pub fn interpret_raw(http_status: u16, body: &[u8]) -> Result<Box<RawValue>> {
     let mut error = classify(effective, &message);
     error.http_status = Some(http_status);
     error.api_code = code;
-    let result = field(&envelope, "result");
+    let result = field(envelope.result);
     if !result.is_null() {
         error.details.insert("result".into(), result);
     }
@@ -140,9 +159,9 @@ fn null_raw() -> Box<RawValue> {
 }
 
 /// An object is the envelope when it carries at least `code` or `error` beside `result` or `message`.
-fn is_envelope(map: &HashMap<String, Box<RawValue>>) -> bool {
-    (map.contains_key("code") || map.contains_key("error"))
-        && (map.contains_key("result") || map.contains_key("message"))
+fn is_envelope(envelope: &Envelope<'_>) -> bool {
+    (envelope.code.is_some() || envelope.error.is_some())
+        && (envelope.result.is_some() || envelope.message.is_some())
 }
 
 /// `code` is an integer, sometimes sent as a string of digits ("200"); `500.0`, `"2e2"`, `"200abc"`,
@@ -265,6 +284,18 @@ mod tests {
 
     fn body(v: Value) -> Vec<u8> {
         serde_json::to_vec(&v).unwrap()
+    }
+
+    #[test]
+    fn a_member_sent_twice_is_never_success_and_a_null_member_is_present() {
+        let twice = br#"{"error": true, "error": false, "code": 200, "result": {"cardId": "a"}}"#;
+        let e = interpret_raw(200, twice).expect_err("the last error must not win");
+        assert_eq!(e.status, Status::Protocol, "{}", e.message);
+        let null_code = br#"{"error": false, "code": null, "result": 1}"#;
+        let e = interpret_raw(200, null_code).expect_err("no code, no verdict");
+        assert!(e.message.contains("lacks its code"), "{}", e.message);
+        let escaped_key = br#"{"err\u006fr": false, "code": 200, "result": [1]}"#;
+        assert_eq!(interpret_raw(200, escaped_key).expect("an escaped key is the same key").get(), "[1]");
     }
 
     #[test]

@@ -6,8 +6,10 @@
 
 use crate::config::{BodyEncoding, Config, ResolvedEndpoint, TlsRoots};
 use crate::error::{Error, Result, Status};
+use crate::http1::{Fault, Http1};
 use crate::methods::Verb;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::time::Duration;
 use ureq::http::{self, HeaderValue};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
@@ -62,8 +64,9 @@ fn header_safe(value: &str) -> bool {
     value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
 }
 
-/// Builds the agent every call of a client shares.
-pub fn build_agent(config: &Config) -> Result<Agent> {
+/// Builds the agent every call of a client shares, and the plain-HTTP path (`http1`) when no proxy is
+/// configured (a proxy, even for `http://`, is ureq's to speak to).
+pub fn build_agent(config: &Config) -> Result<(Agent, Option<Http1>)> {
     let mut tls = TlsConfig::builder();
     let mut roots: Vec<Certificate<'static>> = Vec::new();
     if let Some(path) = &config.ca_bundle {
@@ -127,11 +130,13 @@ pub fn build_agent(config: &Config) -> Result<Agent> {
         // (a stale one would turn a createcard into an "outcome unknown").
         .max_idle_age(Duration::from_secs(10))
         .build();
-    let resolver = crate::resolver::CachingResolver::default();
+    let shared = std::sync::Arc::new(crate::resolver::CachingResolver::default());
+    let plain = config.proxy.is_none().then(|| Http1::new(shared.clone(), &config.user_agent));
+    let resolver = crate::resolver::SharedResolver(shared);
     // SOCKS proxies need ureq's default chain; everything else runs on the lean TCP transport (one write
     // per request, one poll per liveness probe: see connector.rs), with TLS and CONNECT proxies on top.
     let socks = config.proxy.as_deref().is_some_and(|p| p.to_ascii_lowercase().starts_with("socks"));
-    Ok(if socks {
+    let agent = if socks {
         Agent::with_parts(agent_config, ureq::unversioned::transport::DefaultConnector::default(), resolver)
     } else {
         use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
@@ -140,7 +145,8 @@ pub fn build_agent(config: &Config) -> Result<Agent> {
                 .chain(crate::connector::LeanTcpConnector)
                 .chain(RustlsConnector::default());
         Agent::with_parts(agent_config, chain, resolver)
-    })
+    };
+    Ok((agent, plain))
 }
 
 /// One request, ready to send: where, with what, and within which limits. Built once per call and sent
@@ -159,9 +165,11 @@ pub struct Outgoing<'a> {
     pub call_timeout: Duration,
 }
 
-/// Sends one request and reads the whole reply, within `time_left`.
+/// Sends one request and reads the whole reply, within `time_left`: plain HTTP without a proxy on the
+/// client's own connections (`http1`), everything else through ureq.
 pub fn exchange(
     agent: &Agent,
+    plain: Option<&Http1>,
     outgoing: &Outgoing<'_>,
     time_left: Duration,
 ) -> std::result::Result<Reply, Failure> {
@@ -174,8 +182,58 @@ pub fn exchange(
         time_left,
         call_timeout: outgoing.call_timeout,
     };
-    let mut url = endpoint.url.clone();
-    let mut builder = http::Request::builder().method(endpoint.verb.as_str());
+    let encoding = match (endpoint.encoding, endpoint.verb) {
+        // GET and DELETE carry no body: their parameters go in the query whatever the config says.
+        (_, Verb::Get | Verb::Delete) => BodyEncoding::Query,
+        (e, _) => e,
+    };
+    const URLENCODED: &str = "application/x-www-form-urlencoded";
+    let mut url = Cow::Borrowed(endpoint.url.as_str());
+    let (content_type, body): (Option<Cow<'static, str>>, Option<Vec<u8>>) = match encoding {
+        BodyEncoding::Query => {
+            if !fields.is_empty() {
+                let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+                let url = url.to_mut();
+                url.push(if url.contains('?') { '&' } else { '?' });
+                url.push_str(&query);
+            }
+            (None, None)
+        }
+        BodyEncoding::Urlencoded => {
+            let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+            (Some(URLENCODED.into()), Some(body.into_bytes()))
+        }
+        BodyEncoding::Json => {
+            (Some("application/json".into()), Some(serde_json::to_vec(params).unwrap_or_default()))
+        }
+        // A multipart body with no parts is malformed for many servers: send an empty form instead.
+        BodyEncoding::Multipart if fields.is_empty() => (Some(URLENCODED.into()), Some(Vec::new())),
+        BodyEncoding::Multipart => {
+            // One buffer, one write; the boundary costs no system call (see multipart.rs).
+            let (body, content_type) = crate::multipart::render(fields);
+            (Some(content_type.into()), Some(body))
+        }
+    };
+    if let (Some(plain), Some(target)) = (plain, crate::http1::target_of(&url)) {
+        let request = crate::http1::Request {
+            verb: endpoint.verb.as_str(),
+            token,
+            content_type: content_type.as_deref(),
+            body: body.as_deref(),
+        };
+        let limits = crate::http1::Limits {
+            connect_timeout,
+            read_timeout: outgoing.read_timeout,
+            time_left,
+            max_response_bytes,
+        };
+        let answer = plain
+            .send(agent.config(), &target, &request, limits)
+            .map_err(|f| fault(f, &cx, max_response_bytes))?;
+        refuse_redirect(answer.status, answer.location.as_deref())?;
+        return Ok(Reply { status: answer.status, body: answer.body });
+    }
+    let mut builder = http::Request::builder().method(endpoint.verb.as_str()).uri(url.as_ref());
     if let Some(token) = token {
         let mut value = HeaderValue::from_str(token).map_err(|_| Failure {
             error: Error::invalid_argument("the token holds characters an HTTP header cannot carry"),
@@ -185,79 +243,65 @@ pub fn exchange(
         builder = builder.header("Authorization", value);
     }
     builder = builder.header("Accept", "application/json");
-    let encoding = match (endpoint.encoding, endpoint.verb) {
-        // GET and DELETE carry no body: their parameters go in the query whatever the config says.
-        (_, Verb::Get | Verb::Delete) => BodyEncoding::Query,
-        (e, _) => e,
-    };
-    let response = match encoding {
-        BodyEncoding::Query => {
-            if !fields.is_empty() {
-                let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-                url.push(if url.contains('?') { '&' } else { '?' });
-                url.push_str(&query);
-            }
-            run(agent, builder.uri(url).body(()), &cx)
-        }
-        BodyEncoding::Urlencoded => {
-            let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-            let request =
-                builder.uri(url).header("Content-Type", "application/x-www-form-urlencoded").body(body);
-            run(agent, request, &cx)
-        }
-        BodyEncoding::Json => {
-            let body = serde_json::to_vec(params).unwrap_or_default();
-            let request = builder.uri(url).header("Content-Type", "application/json").body(body);
-            run(agent, request, &cx)
-        }
-        // A multipart body with no parts is malformed for many servers: send an empty form instead.
-        BodyEncoding::Multipart if fields.is_empty() => {
-            let request =
-                builder.uri(url).header("Content-Type", "application/x-www-form-urlencoded").body(Vec::new());
-            run(agent, request, &cx)
-        }
-        BodyEncoding::Multipart => {
-            // One buffer, one write; the boundary costs no system call (see multipart.rs).
-            let (body, content_type) = crate::multipart::render(fields);
-            let request = builder.uri(url).header("Content-Type", content_type).body(body);
-            run(agent, request, &cx)
-        }
-    };
-    let mut response = response?;
+    if let Some(content_type) = &content_type {
+        builder = builder.header("Content-Type", content_type.as_ref());
+    }
+    let mut response = match body {
+        Some(body) => run(agent, builder.body(body), &cx),
+        None => run(agent, builder.body(()), &cx),
+    }?;
     let status = response.status().as_u16();
+    let location =
+        response.headers().get("location").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    refuse_redirect(status, location.as_deref())?;
+    let body =
+        response.body_mut().with_config().limit(max_response_bytes).read_to_vec().map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => too_large(status, max_response_bytes),
+            other => in_body(other, status, &cx),
+        })?;
+    Ok(Reply { status, body })
+}
+
+/// A 3xx is an error, never followed.
+fn refuse_redirect(status: u16, location: Option<&str>) -> std::result::Result<(), Failure> {
     if (300..400).contains(&status) {
-        let location = response.headers().get("location").map(|v| String::from_utf8_lossy(v.as_bytes()));
         return Err(Failure {
-            error: crate::response::redirect_error(status, location.as_deref()),
+            error: crate::response::redirect_error(status, location),
             // The server answered: whatever it did with the request is done, and unknown to us.
             delivery: Delivery::MaybeSent,
         });
     }
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(max_response_bytes)
-        .read_to_vec()
-        .map_err(|e| match e {
-            ureq::Error::BodyExceedsLimit(_) => Failure {
-                error: {
-                    let mut e = Error::new(
-                        Status::Protocol,
-                        format!("the reply is larger than max_response_bytes ({max_response_bytes} bytes); refused"),
-                    );
-                    e.http_status = Some(status);
-                    e
-                },
-                delivery: Delivery::MaybeSent,
-            },
-            other => {
-                let mut f = failure(other, &cx);
-                f.error.http_status = Some(status);
-                f.delivery = Delivery::MaybeSent;
-                f
-            }
-        })?;
-    Ok(Reply { status, body })
+    Ok(())
+}
+
+fn too_large(status: u16, max_response_bytes: u64) -> Failure {
+    let mut error = Error::new(
+        Status::Protocol,
+        format!("the reply is larger than max_response_bytes ({max_response_bytes} bytes); refused"),
+    );
+    error.http_status = Some(status);
+    Failure { error, delivery: Delivery::MaybeSent }
+}
+
+/// A body read that failed after the head arrived: the request was received.
+fn in_body(e: ureq::Error, status: u16, cx: &Context<'_>) -> Failure {
+    let mut f = failure(e, cx);
+    f.error.http_status = Some(status);
+    f.delivery = Delivery::MaybeSent;
+    f
+}
+
+/// The plain-HTTP path's failures, worded as ureq's are (most of them are ureq's errors).
+fn fault(f: Fault, cx: &Context<'_>, max_response_bytes: u64) -> Failure {
+    match f {
+        Fault::Ureq(e) => failure(e, cx),
+        Fault::Broke(what) => Failure {
+            error: Error::new(Status::Protocol, format!("{} broke HTTP: {what}", cx.host)),
+            delivery: Delivery::MaybeSent,
+        },
+        Fault::TooLarge { status } => too_large(status, max_response_bytes),
+        Fault::InBody { status, error } => in_body(error, status, cx),
+    }
 }
 
 fn run<B: ureq::AsSendBody>(

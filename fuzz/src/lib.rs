@@ -252,3 +252,14 @@ pub fn sandbox_form(data: &[u8]) {
         }
     }
 }
+
+/// The plain-HTTP reply reader: the input is what a server sends before it closes the connection. Whatever
+/// it is, the reader ends (no hang: libFuzzer's timeout), never panics, never hands on an interim (1xx) reply
+/// as the answer, and never a body over max_response_bytes.
+pub fn http_reply(data: &[u8]) {
+    const LIMIT: u64 = 4096;
+    if let Ok((status, body)) = passteam::fuzzing::http1_reply(data, LIMIT) {
+        assert!((200..=999).contains(&status), "status {status} handed on as the answer");
+        assert!(body.len() as u64 <= LIMIT, "a body of {} bytes over the limit", body.len());
+    }
+}

@@ -5,6 +5,8 @@ Not a test: it prints numbers. Two servers are measured:
 
 * ``sandbox``: the project's sandbox (``target/release/passteam sandbox``, or ``--base-url``/``--token``).
   Its own work (routing, state, logging) is part of every call, for both clients alike.
+* ``nginx`` (``--nginx URL``): the canned nginx that ``scripts/bench`` starts for the C figure, so that
+  Python's ratio is measured on the same server as C's.
 * ``canned``: a trivially fast HTTP/1.1 server that answers every request with the same getcard reply
   (keep-alive, no parsing beyond framing). It shows the client-side overhead better. It runs either in
   this process (a thread: it then competes for the GIL with the client under test, which penalises
@@ -189,6 +191,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--canned", choices=["thread", "process", "both", "none"], default="both")
+    parser.add_argument("--nginx", metavar="URL",
+                        help="also measure against this canned nginx (scripts/bench's, the C benchmark's own server)")
+    parser.add_argument("--nginx-card-id", default="5f0c1a2b3c4d5e6f7a8b0001",
+                        help="the card id of the nginx's canned getcard reply")
     args = parser.parse_args()
 
     sandbox = None
@@ -212,6 +218,11 @@ def main() -> int:
             measure(f"canned server in a {mode}", url, args.token, card["cardId"], args.seconds, args.rounds)
             if process is not None:
                 process.terminate()
+        if args.nginx:
+            # The server of the C figure (scripts/bench), in C: its own cost per call is a few microseconds,
+            # so what remains is the clients' (the issue's Python goal is measured here).
+            measure("canned nginx (the C benchmark's server)", args.nginx, args.token, args.nginx_card_id,
+                    args.seconds, args.rounds)
     finally:
         if sandbox is not None:
             sandbox.kill()
