@@ -56,7 +56,7 @@ pub fn http1_reply(reply: &[u8], limit: u64) -> Result<(u16, Vec<u8>), String> {
     use std::io::{Read, Write};
     use std::net::TcpListener;
     use std::sync::mpsc::{channel, Sender};
-    use std::sync::{Arc, Mutex};
+    use std::sync::Mutex;
     use std::time::Duration;
     static SERVER: once_cell::sync::Lazy<(u16, Mutex<Sender<Vec<u8>>>)> = once_cell::sync::Lazy::new(|| {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
@@ -78,7 +78,7 @@ pub fn http1_reply(reply: &[u8], limit: u64) -> Result<(u16, Vec<u8>), String> {
     });
     let (port, tx) = &*SERVER;
     tx.lock().unwrap_or_else(|p| p.into_inner()).send(reply.to_vec()).expect("the server thread runs");
-    let client = crate::http1::Http1::new(Arc::new(crate::resolver::CachingResolver::default()), "fuzz");
+    let client = crate::http1::Http1::new(crate::resolver::CachingResolver::default(), "fuzz");
     let url = format!("http://127.0.0.1:{port}/oapi/v1/getcard");
     let target = crate::http1::target_of(&url).expect("a plain URL");
     let request = crate::http1::Request { verb: "GET", token: None, content_type: None, body: None };

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use ureq::config::Config;
 use ureq::http::Uri;
@@ -18,11 +18,19 @@ use ureq::unversioned::transport::NextTimeout;
 /// How long a host name's addresses are reused.
 pub const TTL: Duration = Duration::from_secs(30);
 
-/// The agent's resolver.
+/// The agent's resolver. Its clones share one cache: the agent holds one, the plain-HTTP path (`http1`)
+/// another.
 #[derive(Debug, Default)]
 pub struct CachingResolver {
     fallback: DefaultResolver,
-    cache: Mutex<HashMap<(String, u16), (Instant, ResolvedSocketAddrs)>>,
+    cache: Arc<Mutex<HashMap<(String, u16), (Instant, ResolvedSocketAddrs)>>>,
+}
+
+impl Clone for CachingResolver {
+    fn clone(&self) -> Self {
+        // ureq's resolver holds no state; only the cache is shared.
+        CachingResolver { fallback: DefaultResolver::default(), cache: Arc::clone(&self.cache) }
+    }
 }
 
 impl Resolver for CachingResolver {
@@ -62,22 +70,6 @@ impl Resolver for CachingResolver {
     }
 }
 
-/// The agent's handle on the resolver it shares with the plain-HTTP path (`http1`), so that both use one
-/// cache.
-#[derive(Debug)]
-pub struct SharedResolver(pub std::sync::Arc<CachingResolver>);
-
-impl Resolver for SharedResolver {
-    fn resolve(
-        &self,
-        uri: &Uri,
-        config: &Config,
-        timeout: NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        self.0.resolve(uri, config, timeout)
-    }
-}
-
 /// The host (without IPv6 brackets) and the port, explicit or the scheme's default.
 fn host_and_port(uri: &Uri) -> Option<(&str, u16)> {
     let authority = uri.authority()?;
@@ -110,5 +102,11 @@ mod tests {
         let local = r.resolve(&"http://localhost:9/x".parse().unwrap(), &config, timeout).unwrap();
         assert!(local.iter().all(|a| a.ip().is_loopback() && a.port() == 9));
         assert_eq!(r.cache.lock().unwrap().len(), 1, "the name is cached");
+        let clone = r.clone();
+        assert_eq!(
+            clone.cache.lock().unwrap().len(),
+            1,
+            "a clone (the plain-HTTP path's) sees the same cache"
+        );
     }
 }

@@ -130,9 +130,8 @@ pub fn build_agent(config: &Config) -> Result<(Agent, Option<Http1>)> {
         // (a stale one would turn a createcard into an "outcome unknown").
         .max_idle_age(Duration::from_secs(10))
         .build();
-    let shared = std::sync::Arc::new(crate::resolver::CachingResolver::default());
-    let plain = config.proxy.is_none().then(|| Http1::new(shared.clone(), &config.user_agent));
-    let resolver = crate::resolver::SharedResolver(shared);
+    let resolver = crate::resolver::CachingResolver::default();
+    let plain = config.proxy.is_none().then(|| Http1::new(resolver.clone(), &config.user_agent));
     // SOCKS proxies need ureq's default chain; everything else runs on the lean TCP transport (one write
     // per request, one poll per liveness probe: see connector.rs), with TLS and CONNECT proxies on top.
     let socks = config.proxy.as_deref().is_some_and(|p| p.to_ascii_lowercase().starts_with("socks"));

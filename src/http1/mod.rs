@@ -18,7 +18,7 @@ mod wire;
 
 use crate::resolver::CachingResolver;
 use conn::Conn;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use ureq::unversioned::resolver::Resolver;
 use ureq::unversioned::transport::NextTimeout;
@@ -92,7 +92,7 @@ impl From<std::io::Error> for Fault {
 /// The client's plain-HTTP connections.
 pub(crate) struct Http1 {
     idle: Mutex<Vec<Idle>>,
-    resolver: Arc<CachingResolver>,
+    resolver: CachingResolver,
     user_agent: String,
 }
 
@@ -110,7 +110,7 @@ struct Idle {
 }
 
 impl Http1 {
-    pub(crate) fn new(resolver: Arc<CachingResolver>, user_agent: &str) -> Http1 {
+    pub(crate) fn new(resolver: CachingResolver, user_agent: &str) -> Http1 {
         Http1 { idle: Mutex::new(Vec::new()), resolver, user_agent: user_agent.to_owned() }
     }
 

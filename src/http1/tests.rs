@@ -5,6 +5,7 @@ use super::*;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::thread;
 
 /// One scripted reply: its bytes, written in pieces of `piece` bytes, then the connection kept or closed.
@@ -128,7 +129,7 @@ fn call(client: &Http1, server: &Server, limits: Limits) -> Result<Answer, Fault
 }
 
 fn client() -> Http1 {
-    Http1::new(Arc::new(CachingResolver::default()), "test")
+    Http1::new(CachingResolver::default(), "test")
 }
 
 fn ok(limits: Limits) -> impl Fn(&Http1, &Server) -> String {
