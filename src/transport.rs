@@ -94,18 +94,21 @@ pub fn build_agent(config: &Config) -> Result<(Agent, Option<Http1>)> {
     }
     tls = match (&config.tls_roots, roots.is_empty()) {
         (TlsRoots::System, true) => tls.root_certs(RootCerts::PlatformVerifier),
-        (TlsRoots::Bundled, true) => tls.root_certs(RootCerts::WebPki),
-        // A custom bundle adds to Mozilla's roots (the platform verifier cannot take extra roots; an
-        // administrator who wants the system store installs the CA there instead).
-        (_, false) => {
+        // Mozilla's roots, and a custom bundle on top of them (the platform verifier cannot take extra roots;
+        // an administrator who wants the system store installs the CA there instead). webpki-root-certs is
+        // the one copy of them in the library: the doctor's TLS check reads it too.
+        (TlsRoots::Bundled, true) | (_, false) => {
             roots.extend(
                 webpki_root_certs::TLS_SERVER_ROOT_CERTS
                     .iter()
-                    .map(|der| Certificate::from_der(der.as_ref()).to_owned()),
+                    .map(|der| Certificate::from_der(der.as_ref())),
             );
             tls.root_certs(RootCerts::new_with_certs(&roots))
         }
     };
+    // ring, named here rather than by ureq's "rustls" feature (which would link a second copy of the roots).
+    tls =
+        tls.unversioned_rustls_crypto_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()));
     let proxy = match &config.proxy {
         Some(p) => Some(
             ureq::Proxy::new(p)

@@ -300,6 +300,13 @@ mod tls {
         check("ip.pem", "ip.key", json!({}), "127.0.0.1", "unknown issuer");
     }
 
+    /// Mozilla's roots (`tls_roots: "bundled"`) come from webpki-root-certs with the ring provider named by
+    /// the transport: a server they do not vouch for is refused by name, never a panic inside ureq.
+    #[test]
+    fn an_unknown_issuer_with_the_bundled_roots() {
+        check("ip.pem", "ip.key", json!({"tls_roots": "bundled"}), "127.0.0.1", "unknown issuer");
+    }
+
     #[test]
     fn a_wrong_name() {
         let ca = file("ca.pem").display().to_string();
