@@ -128,10 +128,9 @@ pub fn build_agent(config: &Config) -> Result<(Agent, Option<Http1>)> {
         .timeout_recv_response(Some(config.read_timeout))
         .timeout_recv_body(Some(config.read_timeout))
         .timeout_global(Some(config.timeout))
-        .max_idle_connections_per_host(64)
-        // Shorter than common server keep-alive limits, so a pooled connection is rarely stale
-        // (a stale one would turn a createcard into an "outcome unknown").
-        .max_idle_age(Duration::from_secs(10))
+        // The plain-HTTP path's pool policy, so that both paths keep connections alike.
+        .max_idle_connections_per_host(crate::http1::MAX_IDLE_PER_HOST)
+        .max_idle_age(crate::http1::MAX_IDLE_AGE)
         .build();
     let resolver = crate::resolver::CachingResolver::default();
     let plain = config.proxy.is_none().then(|| Http1::new(resolver.clone(), &config.user_agent));

@@ -26,12 +26,12 @@ use ureq::Timeout;
 
 pub(crate) use wire::{target_of, Target};
 
-/// Idle connections kept per host (ureq's pool had the same bound).
-const MAX_IDLE_PER_HOST: usize = 64;
-/// An idle connection older than this is closed rather than reused: shorter than common server
-/// keep-alive limits, so a pooled connection is rarely stale (a stale one turns a createcard into an
+/// Idle connections kept per host, on this path and in ureq's pool alike (`transport::build_agent`).
+pub(crate) const MAX_IDLE_PER_HOST: usize = 64;
+/// An idle connection older than this is closed rather than reused, on both paths: shorter than common
+/// server keep-alive limits, so a pooled connection is rarely stale (a stale one turns a createcard into an
 /// "outcome unknown").
-const MAX_IDLE_AGE: Duration = Duration::from_secs(10);
+pub(crate) const MAX_IDLE_AGE: Duration = Duration::from_secs(10);
 
 /// One request, as the transport prepared it.
 pub(crate) struct Request<'a> {
