@@ -22,7 +22,7 @@
 
 use super::phone_metadata::{self as regions, Lengths, Region as Metadata, D as Descriptor};
 use once_cell::sync::Lazy;
-use regex::Regex;
+use regex_lite::Regex;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -261,7 +261,7 @@ fn strip_national_prefix(p: &Patterns, number: &mut String, meta: &Metadata) {
     // Where the metadata gives no pattern, libphonenumber parses with the national prefix itself.
     let pattern = match (meta.national_prefix_for_parsing(), meta.national_prefix()) {
         (Some(re), _) => re.to_owned(),
-        (None, Some(prefix)) if !prefix.is_empty() => regex::escape(prefix),
+        (None, Some(prefix)) if !prefix.is_empty() => regex_lite::escape(prefix),
         _ => return,
     };
     if number.is_empty() {
@@ -288,7 +288,7 @@ fn strip_national_prefix(p: &Patterns, number: &mut String, meta: &Metadata) {
     *number = transformed;
 }
 
-/// Java's `$1` to the regex crate's `${1}` (where `$1x` would name a group `1x`).
+/// Java's `$1` to regex-lite's `${1}` (where `$1x` would name a group `1x`).
 fn java_replacement(rule: &str) -> String {
     let mut out = String::with_capacity(rule.len() + 4);
     let mut chars = rule.chars().peekable();
@@ -399,8 +399,9 @@ impl Patterns {
         if let Some(found) = self.compiled.read().ok().and_then(|c| c.get(&key).cloned()) {
             return found;
         }
-        // ASCII classes (`\d` = 0-9): the digits were normalised to ASCII, and regex's Unicode tables stay out.
-        let source = if whole { format!("^(?-u:{pattern})$") } else { format!("^(?-u:{pattern})") };
+        // regex-lite's classes are ASCII (`\d` = 0-9), which is what the metadata means: the digits were
+        // normalised to ASCII first.
+        let source = if whole { format!("^(?:{pattern})$") } else { format!("^(?:{pattern})") };
         let compiled = Regex::new(&source).ok().map(Arc::new);
         if let Ok(mut cache) = self.compiled.write() {
             cache.insert(key, compiled.clone());
@@ -420,6 +421,31 @@ mod tests {
         assert_eq!(crate_parsed.format().mode(phonenumber::Mode::E164).to_string(), "+7121000029");
         assert!(!phonenumber::is_valid(&crate_parsed));
         assert_eq!(normalize("+78121000029", "RU").as_deref(), Ok("+78121000029"));
+    }
+
+    #[test]
+    fn every_pattern_of_the_metadata_compiles() {
+        // A pattern the engine refused would make `anchored` answer None, and the number it describes would
+        // quietly never match: every one must compile, both anchorings, with and without the national prefix.
+        let p = Patterns::default();
+        let mut checked = 0;
+        for meta in regions::all() {
+            let mut patterns: Vec<&str> = meta.types().map(|d| d.pattern()).collect();
+            patterns.push(meta.general().pattern());
+            patterns.extend(meta.national_prefix_for_parsing());
+            patterns.extend(meta.leading_digits());
+            for pattern in patterns {
+                for whole in [false, true] {
+                    assert!(
+                        p.anchored(pattern, whole).is_some(),
+                        "{}: {pattern:?} does not compile",
+                        meta.id()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 2_000, "{checked}");
     }
 
     #[test]

@@ -131,6 +131,11 @@ pub fn by_code(code: u16) -> impl Iterator<Item = &'static Region> {
     REGIONS.iter().filter(move |r| r.code == code)
 }
 
+/// Every region of the table, the non-geographic ones (`001`) included.
+pub fn all() -> impl Iterator<Item = &'static Region> {
+    REGIONS.iter()
+}
+
 pub fn is_country_code(code: u16) -> bool {
     by_code(code).next().is_some()
 }
