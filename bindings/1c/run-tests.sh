@@ -50,6 +50,10 @@ step "the oldest glibc it loads on (highest GLIBC symbol version it needs)"
 glibc_floor="$(objdump -T "$lib" | grep -o 'GLIBC_[0-9][0-9.]*' | sort -u -t. -k1,1 -k2,2n -k3,3n | tail -n 1)"
 echo "highest GLIBC symbol version: $glibc_floor (2.17 = CentOS 7; 2.28 = Astra 1.7; 2.31 = Ubuntu 20.04)"
 
+step "the add-in is within the size goal (stripped of its symbol table as well)"
+strip --strip-all -o "$target/1c/addin-stripped.so" "$lib"
+"$here/../../scripts/size-budget" "$target/1c/addin-stripped.so"
+
 step "compile the host harness"
 g++ -std=c++17 -O1 -g -Wall -Wextra -o "$target/1c/harness" "$here"/harness/*.cpp -ldl
 
