@@ -426,15 +426,17 @@ mod tests {
     #[test]
     fn every_pattern_of_the_metadata_compiles() {
         // A pattern the engine refused would make `anchored` answer None, and the number it describes would
-        // quietly never match: every one must compile, both anchorings, with and without the national prefix.
+        // quietly never match: everything the parser hands to `anchored` must compile, in both anchorings.
         let p = Patterns::default();
         let mut checked = 0;
         for meta in regions::all() {
-            let mut patterns: Vec<&str> = meta.types().map(|d| d.pattern()).collect();
-            patterns.push(meta.general().pattern());
-            patterns.extend(meta.national_prefix_for_parsing());
-            patterns.extend(meta.leading_digits());
-            for pattern in patterns {
+            let mut patterns: Vec<String> = meta.types().map(|d| d.pattern().to_owned()).collect();
+            patterns.push(meta.general().pattern().to_owned());
+            patterns.extend(meta.international_prefix().map(str::to_owned));
+            patterns.extend(meta.national_prefix_for_parsing().map(str::to_owned));
+            patterns.extend(meta.national_prefix().map(regex_lite::escape));
+            patterns.extend(meta.leading_digits().map(str::to_owned));
+            for pattern in &patterns {
                 for whole in [false, true] {
                     assert!(
                         p.anchored(pattern, whole).is_some(),
